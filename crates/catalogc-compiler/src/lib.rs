@@ -1,0 +1,232 @@
+//! The catalogc compiler: `discover → load → validate → resolve`, one [`compile`] entry.
+//!
+//! Each stage is a plain function that pushes diagnostics and returns typed data; nothing here
+//! prints or exits. One run reports every problem it can find: a broken file does not stop the
+//! others from being checked.
+
+mod discover;
+mod limits;
+mod load;
+mod names;
+mod panic;
+mod resolve;
+pub mod source;
+mod suggest;
+pub mod validate;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use catalogc_diagnostics::{Diagnostic, Position, Severity, sort_diagnostics};
+use catalogc_model::{Catalog, RuleLevel, Scorecard, Service, Team};
+
+pub use discover::find_root;
+pub use limits::Limits;
+pub use panic::{contain_panic, install_panic_hook};
+pub use resolve::Graph;
+pub use suggest::did_you_mean;
+pub use yaml::SpanMap;
+
+/// The name of the catalog configuration file (pinned).
+pub const CATALOG_FILE: &str = "catalog.yaml";
+/// The name of service descriptor files (pinned).
+pub const SERVICE_FILE: &str = "service.yaml";
+
+/// What to compile.
+#[derive(Debug, Clone)]
+pub struct CompileOptions {
+    /// The catalog root.
+    pub root: PathBuf,
+}
+
+/// A validated descriptor and where it came from.
+#[derive(Debug, Clone)]
+pub struct Entity<T> {
+    pub value: T,
+    /// Catalog-relative, `/`-separated path of the file holding it.
+    pub file: String,
+    /// Where its document starts.
+    pub start: Position,
+    /// Source spans of its nodes, for later findings.
+    pub spans: Arc<SpanMap>,
+}
+
+impl<T> Entity<T> {
+    /// The span of the node at `pointer` (or its nearest written ancestor).
+    pub fn span(&self, pointer: &str, prefer_key: bool) -> catalogc_diagnostics::Span {
+        self.spans
+            .span_for(pointer, prefer_key)
+            .unwrap_or(catalogc_diagnostics::Span::point(self.start))
+    }
+}
+
+/// The result of compiling a catalog.
+#[derive(Debug)]
+pub struct Compilation {
+    /// The canonical catalog root.
+    pub root: PathBuf,
+    /// The catalog configuration (defaults when there is no `catalog.yaml`).
+    pub catalog: Catalog,
+    /// Whether the root has a `catalog.yaml`.
+    pub has_catalog_file: bool,
+    /// Valid services, sorted by name (duplicates keep every entry).
+    pub services: Vec<Entity<Service>>,
+    /// Valid teams, sorted by name.
+    pub teams: Vec<Entity<Team>>,
+    /// Valid scorecards, sorted by name.
+    pub scorecards: Vec<Entity<Scorecard>>,
+    /// The dependency graph of the valid services.
+    pub graph: Graph,
+    /// Every finding, severity overrides applied, in report order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Texts of the files read, by catalog-relative path (for snippets).
+    pub sources: BTreeMap<String, Arc<str>>,
+    /// Number of files read.
+    pub files_read: usize,
+}
+
+impl Compilation {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Failures of the tool itself (exit status 2), as opposed to findings about the catalog.
+#[derive(Debug)]
+pub enum CompileError {
+    /// The root does not exist or cannot be read.
+    Root {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A file could not be read for a reason other than its content.
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// The catalog uses something this version cannot do.
+    Unsupported(String),
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompileError::Root { path, error } => {
+                write!(
+                    f,
+                    "cannot read the catalog root {}: {error}",
+                    path.display()
+                )
+            }
+            CompileError::Io { path, error } => {
+                write!(f, "cannot read {}: {error}", path.display())
+            }
+            CompileError::Unsupported(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// Compiles the catalog at `options.root`: every stage runs, every finding is collected.
+pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
+    let root = canonical_root(&options.root)?;
+    let mut diagnostics = Vec::new();
+
+    let schemas = validate::Schemas::compile();
+    let configuration = discover::configuration(&root, &schemas, &mut diagnostics)?;
+    let limits = Limits::from_config(configuration.catalog.limits.as_ref());
+    let files = discover::descriptor_files(&root, &configuration, &mut diagnostics)?;
+    let extension = load::extension_schema(&root, &configuration, &limits, &mut diagnostics);
+
+    let loaded = load::descriptors(&root, &files, &limits, &schemas, extension.as_ref())?;
+    let mut sources = configuration.sources;
+    let mut files_read = configuration.files_read;
+    let mut services = Vec::new();
+    let mut teams = Vec::new();
+    let mut scorecards = Vec::new();
+    for file in loaded {
+        files_read += 1;
+        sources.insert(file.path.clone(), file.text);
+        diagnostics.extend(file.diagnostics);
+        services.extend(file.services);
+        teams.extend(file.teams);
+        scorecards.extend(file.scorecards);
+    }
+    services
+        .sort_by(|a: &Entity<Service>, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
+    teams.sort_by(|a: &Entity<Team>, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
+    scorecards.sort_by(|a: &Entity<Scorecard>, b| {
+        (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file))
+    });
+
+    names::check(&services, &teams, &scorecards, &mut diagnostics);
+    let graph = resolve::Graph::build(&services);
+
+    apply_rules(&configuration.catalog, &mut diagnostics);
+    sort_diagnostics(&mut diagnostics);
+    Ok(Compilation {
+        root,
+        catalog: configuration.catalog,
+        has_catalog_file: configuration.has_catalog_file,
+        services,
+        teams,
+        scorecards,
+        graph,
+        diagnostics,
+        sources,
+        files_read,
+    })
+}
+
+fn canonical_root(root: &Path) -> Result<PathBuf, CompileError> {
+    let canonical = std::fs::canonicalize(root).map_err(|error| CompileError::Root {
+        path: root.to_path_buf(),
+        error,
+    })?;
+    if !canonical.is_dir() {
+        return Err(CompileError::Root {
+            path: root.to_path_buf(),
+            error: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
+        });
+    }
+    Ok(canonical)
+}
+
+/// Applies `rules:` severity overrides: `off` drops a code's findings.
+fn apply_rules(catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
+    if catalog.rules.is_empty() {
+        return;
+    }
+    diagnostics.retain_mut(|d| match catalog.rules.get(d.code.as_str()) {
+        Some(RuleLevel::Off) => false,
+        Some(RuleLevel::Error) => {
+            d.severity = Severity::Error;
+            true
+        }
+        Some(RuleLevel::Warning) => {
+            d.severity = Severity::Warning;
+            true
+        }
+        None => true,
+    });
+}
+
+/// Converts a path under `root` to the catalog-relative, `/`-separated form used in findings.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for component in relative.components() {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(&component.as_os_str().to_string_lossy());
+    }
+    out
+}

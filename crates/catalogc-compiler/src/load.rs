@@ -1,0 +1,521 @@
+//! Loading: descriptor files → validated, typed entities, in parallel.
+//!
+//! Each file is read within its size cap, decoded, parsed in strict mode, dispatched on
+//! `apiVersion`/`kind`, validated against its kind's schema (and for services the
+//! organisation's extension schema), and deserialised from the same JSON value — no second
+//! parse. Files are processed in parallel with rayon; the caller sorts the results.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use catalogc_diagnostics::{Code, Diagnostic, Span, quote};
+use catalogc_model::{API_VERSION, Kind, Scorecard, Service, Team};
+use jsonschema::Retrieve;
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::discover::{Configuration, DescriptorFile, lexically_inside, read_descriptor};
+use crate::limits::Limits;
+use crate::source::{ReadError, decode, describe_bytes, read_capped};
+use crate::suggest::did_you_mean;
+use crate::validate::{CompiledSchema, Schemas, validate};
+use crate::yaml::{self, Document, Mode};
+use crate::{CompileError, Entity};
+
+/// What one descriptor file produced.
+pub struct LoadedFile {
+    pub path: String,
+    pub text: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub services: Vec<Entity<Service>>,
+    pub teams: Vec<Entity<Team>>,
+    pub scorecards: Vec<Entity<Scorecard>>,
+}
+
+/// The organisation's extension schema for services.
+pub struct Extension {
+    pub schema: CompiledSchema,
+    /// How findings name it: "the extension schema `schemas/acme.json`".
+    pub origin: String,
+}
+
+/// Loads and validates every descriptor file in parallel. Files that could not be read as
+/// text still appear (with their findings) so the report counts them.
+pub fn descriptors(
+    root: &Path,
+    files: &[DescriptorFile],
+    limits: &Limits,
+    schemas: &Schemas,
+    extension: Option<&Extension>,
+) -> Result<Vec<LoadedFile>, CompileError> {
+    files
+        .par_iter()
+        .map(|file| load_file(root, file, limits, schemas, extension))
+        .collect()
+}
+
+fn load_file(
+    root: &Path,
+    file: &DescriptorFile,
+    limits: &Limits,
+    schemas: &Schemas,
+    extension: Option<&Extension>,
+) -> Result<LoadedFile, CompileError> {
+    let mut loaded = LoadedFile {
+        path: file.display.clone(),
+        text: Arc::from(""),
+        diagnostics: Vec::new(),
+        services: Vec::new(),
+        teams: Vec::new(),
+        scorecards: Vec::new(),
+    };
+    let display = file.display.as_str();
+    let Some(text) = read_descriptor(
+        root,
+        &file.path,
+        display,
+        limits.descriptor_bytes,
+        &mut loaded.diagnostics,
+    )?
+    else {
+        return Ok(loaded);
+    };
+    let documents = yaml::parse(
+        display,
+        &text,
+        Mode::Strict,
+        limits.descriptor,
+        &mut loaded.diagnostics,
+    );
+    loaded.text = Arc::from(text);
+    if documents.is_empty() && loaded.diagnostics.is_empty() {
+        loaded.diagnostics.push(
+            Diagnostic::new(Code::EmptyFile, "this file holds no YAML document")
+                .in_file(display)
+                .with_help("describe an entity (`apiVersion: catalogc/v1`, `kind: Service`, …) or delete the file"),
+        );
+    }
+    for document in documents {
+        load_document(display, document, schemas, extension, &mut loaded);
+    }
+    Ok(loaded)
+}
+
+fn load_document(
+    file: &str,
+    document: Document,
+    schemas: &Schemas,
+    extension: Option<&Extension>,
+    loaded: &mut LoadedFile,
+) {
+    let diagnostics = &mut loaded.diagnostics;
+    let Some(kind) = kind_of(file, &document, diagnostics) else {
+        return;
+    };
+    if kind == Kind::Catalog {
+        let span = document
+            .spans
+            .span_for("/kind", false)
+            .unwrap_or(Span::point(document.start));
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnknownKind,
+                "a `Catalog` belongs in catalog.yaml at the catalog root",
+            )
+            .at(file, span)
+            .with_pointer("/kind")
+            .with_help(
+                "move this document to catalog.yaml, or describe a Service, Team or Scorecard",
+            ),
+        );
+        return;
+    }
+    let subject = format!("this {}", kind.noun());
+    let mut valid = validate(
+        file,
+        &document,
+        schemas.of(kind),
+        &subject,
+        None,
+        diagnostics,
+    );
+    if kind == Kind::Service
+        && let Some(extension) = extension
+    {
+        valid &= validate(
+            file,
+            &document,
+            &extension.schema,
+            &subject,
+            Some(&extension.origin),
+            diagnostics,
+        );
+    }
+    if !document.reported.is_empty() {
+        // The loader rejected part of this document (a tag, a number); it is not valid.
+        valid = false;
+    }
+    if !valid {
+        return;
+    }
+    let spans = Arc::new(document.spans);
+    match kind {
+        Kind::Service => {
+            if let Some(service) =
+                typed::<Service>(file, &document.value, document.start, diagnostics)
+            {
+                check_links(file, &service.links, "/links", &spans, diagnostics);
+                loaded.services.push(Entity {
+                    value: service,
+                    file: file.to_owned(),
+                    start: document.start,
+                    spans,
+                });
+            }
+        }
+        Kind::Team => {
+            if let Some(team) = typed::<Team>(file, &document.value, document.start, diagnostics) {
+                loaded.teams.push(Entity {
+                    value: team,
+                    file: file.to_owned(),
+                    start: document.start,
+                    spans,
+                });
+            }
+        }
+        Kind::Scorecard => {
+            if let Some(scorecard) =
+                typed::<Scorecard>(file, &document.value, document.start, diagnostics)
+            {
+                loaded.scorecards.push(Entity {
+                    value: scorecard,
+                    file: file.to_owned(),
+                    start: document.start,
+                    spans,
+                });
+            }
+        }
+        Kind::Catalog => {}
+    }
+}
+
+/// Deserialises a validated value. The schemas are generated from these types, so a failure
+/// here means the two disagree; it is still reported as a finding rather than a crash.
+fn typed<T: DeserializeOwned>(
+    file: &str,
+    value: &Value,
+    start: catalogc_diagnostics::Position,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match T::deserialize(value) {
+        Ok(typed) => Some(typed),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::SchemaViolation,
+                    format!("this document is invalid: {error}"),
+                )
+                .at(file, Span::point(start)),
+            );
+            None
+        }
+    }
+}
+
+/// Link URLs may not carry credentials (`https://user:pass@host`): they would be published.
+fn check_links(
+    file: &str,
+    links: &[catalogc_model::Link],
+    pointer: &str,
+    spans: &crate::yaml::SpanMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (index, link) in links.iter().enumerate() {
+        let url = link.url.as_str();
+        let Some(rest) = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+        else {
+            continue;
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if authority.contains('@') {
+            let at = format!("{pointer}/{index}/url");
+            let span = spans.span_for(&at, false).unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::SchemaViolation,
+                    format!(
+                        "`links[{index}].url` carries credentials (`user@` or `user:password@`)"
+                    ),
+                )
+                .at(file, span)
+                .with_pointer(at)
+                .with_help("remove the credentials: links are published in the catalog site"),
+            );
+        }
+    }
+}
+
+/// Reads `apiVersion` and `kind`; unsupported values are reported as `unknown-kind`.
+pub fn kind_of(file: &str, document: &Document, diagnostics: &mut Vec<Diagnostic>) -> Option<Kind> {
+    let at = |pointer: &str| {
+        document
+            .spans
+            .span_for(pointer, false)
+            .unwrap_or(Span::point(document.start))
+    };
+    let Value::Object(map) = &document.value else {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::SchemaViolation,
+                "a descriptor must be a mapping with `apiVersion`, `kind` and `name`",
+            )
+            .at(file, at(""))
+            .with_pointer(""),
+        );
+        return None;
+    };
+    match map.get("apiVersion") {
+        Some(Value::String(version)) if version == API_VERSION => {}
+        Some(other) => {
+            let shown = other
+                .as_str()
+                .map(quote)
+                .unwrap_or_else(|| other.to_string());
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownKind,
+                    format!(
+                        "`apiVersion` {shown} is not supported; catalogc reads `{API_VERSION}`"
+                    ),
+                )
+                .at(file, at("/apiVersion"))
+                .with_pointer("/apiVersion")
+                .with_help(format!("write `apiVersion: {API_VERSION}`")),
+            );
+            return None;
+        }
+        None => {
+            diagnostics.push(
+                Diagnostic::new(Code::UnknownKind, "this document has no `apiVersion`")
+                    .at(file, at(""))
+                    .with_pointer("")
+                    .with_help(format!("start it with `apiVersion: {API_VERSION}`")),
+            );
+            return None;
+        }
+    }
+    let names = Kind::ALL.map(Kind::as_str);
+    match map.get("kind") {
+        Some(Value::String(kind)) => match Kind::from_name(kind) {
+            Some(kind) => Some(kind),
+            None => {
+                let help = match did_you_mean(kind, names) {
+                    Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                    None => {
+                        "catalogc reads `Service`, `Team` and `Scorecard` descriptors".to_owned()
+                    }
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownKind,
+                        format!("the kind {} is not supported", quote(kind)),
+                    )
+                    .at(file, at("/kind"))
+                    .with_pointer("/kind")
+                    .with_help(help),
+                );
+                None
+            }
+        },
+        Some(other) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownKind,
+                    format!("`kind` must be a name such as `Service`, found `{other}`"),
+                )
+                .at(file, at("/kind"))
+                .with_pointer("/kind"),
+            );
+            None
+        }
+        None => {
+            diagnostics.push(
+                Diagnostic::new(Code::UnknownKind, "this document has no `kind`")
+                    .at(file, at(""))
+                    .with_pointer("")
+                    .with_help("add `kind: Service`, `kind: Team` or `kind: Scorecard`"),
+            );
+            None
+        }
+    }
+}
+
+/// Loads and compiles `extensions.serviceSchema`. Its `$ref`s may name files inside the catalog
+/// root only; nothing is ever fetched from the network.
+pub fn extension_schema(
+    root: &Path,
+    configuration: &Configuration,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Extension> {
+    let relative = configuration
+        .catalog
+        .extensions
+        .as_ref()?
+        .service_schema
+        .as_ref()?
+        .as_str();
+    let pointer = "/extensions/serviceSchema";
+    let problem = |message: String, help: &str| {
+        configuration.at(
+            Diagnostic::new(Code::InvalidExtensionSchema, message).with_help(help),
+            pointer,
+        )
+    };
+    let retriever = RootRetriever {
+        root: root.to_path_buf(),
+        limit: limits.spec_bytes,
+    };
+    let path = match retriever.inside(relative) {
+        Ok(path) => path,
+        Err(reason) => {
+            diagnostics.push(problem(
+                format!("the extension schema {}: {reason}", quote(relative)),
+                "name a JSON Schema file inside the catalog root",
+            ));
+            return None;
+        }
+    };
+    let schema = match retriever.load(&path) {
+        Ok(schema) => schema,
+        Err(reason) => {
+            diagnostics.push(problem(
+                format!(
+                    "the extension schema {} cannot be read: {reason}",
+                    quote(relative)
+                ),
+                "name a JSON (or YAML) Schema file inside the catalog root",
+            ));
+            return None;
+        }
+    };
+    let base = format!("file://{}", path.display());
+    match jsonschema::options()
+        .with_retriever(retriever)
+        .with_base_uri(base)
+        .build(&schema)
+    {
+        Ok(validator) => Some(Extension {
+            schema: CompiledSchema { validator, schema },
+            origin: format!("the extension schema `{relative}`"),
+        }),
+        Err(error) => {
+            diagnostics.push(problem(
+                format!(
+                    "the extension schema {} is not a valid JSON Schema: {}",
+                    quote(relative),
+                    catalogc_diagnostics::sanitize(&error.to_string())
+                ),
+                "fix the schema; `$ref`s may only name files inside the catalog root",
+            ));
+            None
+        }
+    }
+}
+
+/// Resolves `$ref`s of the extension schema to files inside the catalog root.
+struct RootRetriever {
+    root: PathBuf,
+    limit: u64,
+}
+
+impl RootRetriever {
+    /// The canonical path of a catalog-relative file, if it stays inside the root.
+    fn inside(&self, relative: &str) -> Result<PathBuf, String> {
+        let lexical = lexically_inside(&self.root, relative)
+            .ok_or_else(|| "the path leaves the catalog root".to_owned())?;
+        let real =
+            std::fs::canonicalize(&lexical).map_err(|_| "the file does not exist".to_owned())?;
+        if !real.starts_with(&self.root) {
+            return Err("the path leads outside the catalog root".to_owned());
+        }
+        Ok(real)
+    }
+
+    fn load(&self, path: &Path) -> Result<Value, String> {
+        let bytes = match read_capped(path, self.limit) {
+            Ok(bytes) => bytes,
+            Err(ReadError::TooLarge { limit }) => {
+                return Err(format!("it is larger than {}", describe_bytes(limit)));
+            }
+            Err(ReadError::NotRegular) => return Err("it is not a regular file".to_owned()),
+            Err(ReadError::Io(error)) => return Err(error.to_string()),
+        };
+        let display = crate::relative_path(&self.root, path);
+        let text = decode(&display, bytes).map_err(|d| d.message)?;
+        let mut found = Vec::new();
+        let documents = yaml::parse(
+            &display,
+            &text,
+            Mode::Lenient,
+            Limits::default().third_party,
+            &mut found,
+        );
+        if let Some(problem) = found.first() {
+            let at = problem
+                .span
+                .map(|s| format!(" at {}:{}", s.start.line, s.start.column))
+                .unwrap_or_default();
+            return Err(format!("{}{at}", problem.message));
+        }
+        documents
+            .into_iter()
+            .next()
+            .map(|d| d.value)
+            .ok_or_else(|| "the file is empty".to_owned())
+    }
+}
+
+impl Retrieve for RootRetriever {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = uri.as_str();
+        let Some(path) = uri.strip_prefix("file://") else {
+            return Err(format!(
+                "`{uri}` is not fetched: only files inside the catalog root may be referenced"
+            )
+            .into());
+        };
+        let path = percent_decode(path);
+        let lexical = Path::new(&path);
+        let relative = lexical
+            .strip_prefix(&self.root)
+            .map_err(|_| format!("`{uri}` is outside the catalog root"))?;
+        let real = self.inside(&relative.to_string_lossy())?;
+        Ok(self.load(&real)?)
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

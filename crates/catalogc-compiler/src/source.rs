@@ -1,0 +1,227 @@
+//! Reading files safely: size caps before reading, regular files only, and decoding to UTF-8
+//! text that YAML may hold (no NUL or other control characters, no UTF-16).
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use catalogc_diagnostics::{Code, Diagnostic, Position, Span};
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The operating system refused (permissions, vanished file, I/O error).
+    Io(io::Error),
+    /// The file is larger than the limit for its kind.
+    TooLarge { limit: u64 },
+    /// A directory, FIFO, socket or device.
+    NotRegular,
+}
+
+/// Reads a regular file of at most `limit` bytes. The size is checked from metadata before
+/// reading, and the read itself stops one byte past the limit, so a file that grows or lies
+/// about its size still cannot make us read more.
+pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let metadata = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    let file = File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
+/// Describes a size limit in words (`1 MiB`, `64 KiB`, `1500 bytes`).
+pub fn describe_bytes(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes % KIB == 0 {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Decodes file bytes to text: a UTF-8 BOM is stripped; UTF-16/UTF-32, invalid UTF-8 and
+/// characters YAML does not allow (NUL, other C0/C1 controls, DEL, U+FFFE/U+FFFF) are
+/// reported as `yaml-syntax` at their position.
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if let Some(encoding) = utf16_or_32(&bytes) {
+        return Err(Diagnostic::new(
+            Code::YamlSyntax,
+            format!("this file is encoded as {encoding}; catalogc reads UTF-8 only"),
+        )
+        .in_file(file)
+        .with_help("save the file as UTF-8"));
+    }
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let bad = error.as_bytes().get(valid).copied().unwrap_or(0);
+            let prefix = std::str::from_utf8(&error.as_bytes()[..valid]).unwrap_or("");
+            return Err(Diagnostic::new(
+                Code::YamlSyntax,
+                format!("invalid UTF-8: byte 0x{bad:02X} is not part of a valid character"),
+            )
+            .at(file, Span::point(position_after(prefix)))
+            .with_help("save the file as UTF-8"));
+        }
+    };
+    if let Some((index, c)) = first_forbidden_char(&text) {
+        let name = match c {
+            '\0' => "NUL".to_owned(),
+            '\u{1b}' => "ESC".to_owned(),
+            c => format!("U+{:04X}", c as u32),
+        };
+        return Err(Diagnostic::new(
+            Code::YamlSyntax,
+            format!("the control character {name} is not allowed in YAML"),
+        )
+        .at(file, Span::point(position_after(&text[..index])))
+        .with_help("remove the character, or write it as an escape (`\"\\u001b\"`) in a double-quoted string"));
+    }
+    Ok(text)
+}
+
+fn utf16_or_32(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x00, 0x00, 0xFE, 0xFF, ..] => Some("UTF-32 (big-endian)"),
+        [0xFF, 0xFE, 0x00, 0x00, ..] => Some("UTF-32 (little-endian)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 (big-endian)"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 (little-endian)"),
+        // No BOM, but ASCII interleaved with NUL bytes.
+        [0x00, b, ..] if *b != 0 && b.is_ascii() => Some("UTF-16 (big-endian)"),
+        [b, 0x00, c, 0x00, ..] if *b != 0 && b.is_ascii() && *c != 0 => {
+            Some("UTF-16 (little-endian)")
+        }
+        _ => None,
+    }
+}
+
+/// The first character outside YAML's printable set (tab, LF and CR are allowed).
+fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let forbidden = match b {
+            b'\t' | b'\n' | b'\r' => false,
+            0x00..=0x1F | 0x7F => true,
+            // C1 controls U+0080..U+009F, except NEL (U+0085).
+            0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x84 | 0x86..=0x9F)),
+            // U+FFFE and U+FFFF.
+            0xEF => {
+                bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+            }
+            _ => false,
+        };
+        if forbidden {
+            let c = text[i..].chars().next().unwrap_or('\0');
+            return Some((i, c));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The position just after `prefix` (1-based line and column, in characters).
+pub fn position_after(prefix: &str) -> Position {
+    let mut line = 1u32;
+    let mut column = 1u32;
+    let mut offset = 0u32;
+    for c in prefix.chars() {
+        offset = offset.saturating_add(1);
+        if c == '\n' {
+            line = line.saturating_add(1);
+            column = 1;
+        } else {
+            column = column.saturating_add(1);
+        }
+    }
+    Position {
+        line,
+        column,
+        offset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_utf8_bom() {
+        assert_eq!(
+            decode("f", b"\xEF\xBB\xBFname: x".to_vec()).ok().as_deref(),
+            Some("name: x")
+        );
+    }
+
+    #[test]
+    fn rejects_utf16_with_and_without_bom() {
+        let with_bom = decode("f", b"\xFF\xFEn\0a\0".to_vec()).expect_err("utf-16");
+        assert!(with_bom.message.contains("UTF-16"));
+        let without = decode("f", b"n\0a\0m\0e\0".to_vec()).expect_err("utf-16");
+        assert!(without.message.contains("UTF-16"));
+    }
+
+    #[test]
+    fn locates_invalid_utf8() {
+        let error = decode("f", b"a: 1\nb: \xFFx".to_vec()).expect_err("invalid");
+        let span = error.span.expect("span");
+        assert_eq!((span.start.line, span.start.column), (2, 4));
+        assert!(error.message.contains("0xFF"));
+    }
+
+    #[test]
+    fn locates_nul_esc_and_c1_controls() {
+        for (input, name, column) in [
+            ("a: x\0y", "NUL", 5),
+            ("a: \u{1b}[31m", "ESC", 4),
+            ("é: \u{85}ok\u{9b}", "U+009B", 7),
+        ] {
+            let error = decode("f", input.as_bytes().to_vec()).expect_err(input);
+            assert!(error.message.contains(name), "{}", error.message);
+            assert_eq!(error.span.map(|s| s.start.column), Some(column), "{input}");
+        }
+    }
+
+    #[test]
+    fn caps_size_before_reading() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("big.yaml");
+        std::fs::write(&path, vec![b'a'; 2048]).expect("write");
+        assert!(matches!(
+            read_capped(&path, 1024),
+            Err(ReadError::TooLarge { limit: 1024 })
+        ));
+        assert_eq!(read_capped(&path, 4096).map(|b| b.len()).ok(), Some(2048));
+        assert!(matches!(
+            read_capped(dir.path(), 4096),
+            Err(ReadError::NotRegular)
+        ));
+    }
+
+    #[test]
+    fn bytes_in_words() {
+        assert_eq!(describe_bytes(1024 * 1024), "1 MiB");
+        assert_eq!(describe_bytes(4096), "4 KiB");
+        assert_eq!(describe_bytes(1500), "1500 bytes");
+    }
+}

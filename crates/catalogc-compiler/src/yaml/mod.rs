@@ -1,0 +1,893 @@
+//! The YAML (and JSON) loader: text → JSON values plus a map from every JSON pointer to its
+//! source span, built from `saphyr-parser` events in one pass.
+//!
+//! Two modes (SPEC 6):
+//! - [`Mode::Strict`] for catalog descriptors: core-schema tags only, no merge keys, string
+//!   keys only.
+//! - [`Mode::Lenient`] for third-party files (API specs, workflows, inventories, JSON):
+//!   scalar keys become strings, merge keys are applied, unknown tags are ignored.
+//!
+//! Both modes enforce the same kinds of limits — depth, entries per collection, documents per
+//! file and an alias expansion budget — so no input can make the loader use unbounded memory
+//! or time. Duplicate keys are reported in both. The loader never panics on any input: the
+//! parser runs under [`crate::contain_panic`] as a last line of defence.
+//!
+//! Positions are 1-based lines and columns counted in characters.
+
+mod scalar;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use catalogc_diagnostics::{Code, Diagnostic, Position, Span, quote};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use serde_json::{Map, Value};
+
+pub use scalar::{CoreTag, ScalarProblem, resolve_plain, resolve_tagged};
+
+/// How strictly a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Catalog descriptors.
+    Strict,
+    /// Third-party files: specs, workflows, inventories.
+    Lenient,
+}
+
+/// Structural limits applied while building values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StructureLimits {
+    /// Deepest nesting of collections.
+    pub max_depth: u32,
+    /// Most documents in one file.
+    pub max_documents: u32,
+    /// Most entries in one sequence or mapping.
+    pub max_entries: u32,
+    /// Most nodes aliases may add to one document.
+    pub max_alias_nodes: u64,
+}
+
+impl StructureLimits {
+    /// SPEC 6 defaults for catalog descriptors.
+    pub const DESCRIPTOR: StructureLimits = StructureLimits {
+        max_depth: 64,
+        max_documents: 1_000,
+        max_entries: 10_000,
+        max_alias_nodes: 10_000,
+    };
+    /// SPEC 6 defaults for API specs, workflows, docs and inventories.
+    pub const THIRD_PARTY: StructureLimits = StructureLimits {
+        max_depth: 128,
+        max_documents: 1_000,
+        max_entries: 1_000_000,
+        max_alias_nodes: 1_000_000,
+    };
+}
+
+/// The source location of one node: its value, and for mapping entries, its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeSpan {
+    pub value: Span,
+    pub key: Option<Span>,
+}
+
+/// JSON pointer → source span of every node of a document (aliases: the alias itself).
+#[derive(Debug, Clone, Default)]
+pub struct SpanMap {
+    spans: HashMap<Box<str>, NodeSpan>,
+}
+
+impl SpanMap {
+    /// The span of the node at `pointer`, if it was written in the source.
+    pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
+        self.spans.get(pointer).copied()
+    }
+
+    /// The span of the node at `pointer`, or of its nearest ancestor written in the source
+    /// (nodes produced by aliases or merge keys have no span of their own).
+    pub fn locate(&self, pointer: &str) -> Option<NodeSpan> {
+        let mut current = pointer;
+        loop {
+            if let Some(span) = self.spans.get(current) {
+                return Some(*span);
+            }
+            current = &current[..current.rfind('/')?];
+        }
+    }
+
+    /// The span to show for a finding about the node at `pointer`: its key when it is a
+    /// mapping entry and `prefer_key` is set, else its value.
+    pub fn span_for(&self, pointer: &str, prefer_key: bool) -> Option<Span> {
+        let node = self.locate(pointer)?;
+        Some(match (prefer_key, node.key) {
+            (true, Some(key)) => key,
+            _ => node.value,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    fn insert(&mut self, pointer: &str, span: NodeSpan) {
+        self.spans.insert(pointer.into(), span);
+    }
+}
+
+/// One YAML document of a file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub value: Value,
+    pub spans: SpanMap,
+    /// Where the document starts (its `---` or first node).
+    pub start: Position,
+    /// Pointers of nodes the loader already reported (bad numbers, merge keys, non-string
+    /// keys), so validation does not report them a second time.
+    pub reported: Vec<String>,
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_pointer_segment(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
+/// Parses `text` (already decoded, without BOM) into documents, pushing findings located in
+/// `file`. Empty documents (a lone `---`) are skipped. On a fatal error the documents
+/// completed before it are returned.
+pub fn parse(
+    file: &str,
+    text: &str,
+    mode: Mode,
+    limits: StructureLimits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Document> {
+    let outcome = crate::contain_panic(|| {
+        let mut builder = Builder::new(file, text, mode, limits);
+        builder.run();
+        (builder.documents, builder.diagnostics)
+    });
+    match outcome {
+        Some((documents, found)) => {
+            diagnostics.extend(found);
+            documents
+        }
+        None => {
+            diagnostics.push(
+                Diagnostic::new(Code::YamlSyntax, "the YAML parser could not read this file")
+                    .in_file(file)
+                    .with_help("simplify the file's YAML; this input triggers a parser defect"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// A collection being built.
+enum Frame {
+    Sequence {
+        items: Vec<Value>,
+        common: FrameCommon,
+    },
+    Mapping {
+        entries: Map<String, Value>,
+        /// The key read and waiting for its value: the key and its span.
+        pending_key: Option<(String, Span)>,
+        /// Merge sources (`<<`) applied when the mapping ends (lenient mode).
+        merges: Vec<Value>,
+        common: FrameCommon,
+    },
+}
+
+struct FrameCommon {
+    anchor: usize,
+    start: Span,
+    /// Length of the pointer buffer for this collection's own pointer.
+    pointer_len: usize,
+    /// End of the last child, for block collections whose end event has an empty span.
+    last_end: Position,
+    /// Node counter when the collection started (to size anchors).
+    nodes_at_start: u64,
+    /// Where this collection's value goes when it ends.
+    slot: Slot,
+}
+
+/// Where a completed node is stored.
+#[derive(Clone)]
+enum Slot {
+    /// The document root.
+    Root,
+    /// Appended to the parent sequence.
+    Item,
+    /// The value of the parent mapping's pending key.
+    Value { key_span: Span },
+    /// Discarded (a duplicate key's value, a rejected merge); spans are not recorded.
+    Discard,
+    /// A merge source (`<<`) of the parent mapping.
+    Merge,
+    /// A mapping key that is not a scalar; reported and discarded.
+    ComplexKey,
+}
+
+struct Fatal;
+
+struct Builder<'t> {
+    file: &'t str,
+    text: &'t str,
+    mode: Mode,
+    limits: StructureLimits,
+    documents: Vec<Document>,
+    diagnostics: Vec<Diagnostic>,
+    // State of the current document.
+    frames: Vec<Frame>,
+    pointer: String,
+    spans: SpanMap,
+    reported: Vec<String>,
+    anchors: HashMap<usize, (Value, u64)>,
+    nodes: u64,
+    alias_nodes: u64,
+    root: Option<Value>,
+    document_start: Position,
+    discard_depth: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn new(file: &'t str, text: &'t str, mode: Mode, limits: StructureLimits) -> Self {
+        Builder {
+            file,
+            text,
+            mode,
+            limits,
+            documents: Vec::new(),
+            diagnostics: Vec::new(),
+            frames: Vec::new(),
+            pointer: String::new(),
+            spans: SpanMap::default(),
+            reported: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            alias_nodes: 0,
+            root: None,
+            document_start: Position::START,
+            discard_depth: 0,
+        }
+    }
+
+    fn run(&mut self) {
+        let mut parser = Parser::new_from_str(self.text);
+        let mut document_count: u32 = 0;
+        loop {
+            let (event, span) = match parser.next_event() {
+                None => return,
+                Some(Ok(next)) => next,
+                Some(Err(error)) => {
+                    let at = position(
+                        error.marker().line(),
+                        error.marker().col(),
+                        error.marker().index(),
+                    );
+                    let message = describe_scan_error(error.info());
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::YamlSyntax, message).at(self.file, Span::point(at)),
+                    );
+                    return;
+                }
+            };
+            let result = match event {
+                Event::StreamEnd => return,
+                Event::StreamStart | Event::Nothing => Ok(()),
+                Event::DocumentStart(_) => {
+                    document_count += 1;
+                    if document_count > self.limits.max_documents {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::YamlLimits,
+                                format!(
+                                    "this file holds more than {} YAML documents",
+                                    self.limits.max_documents
+                                ),
+                            )
+                            .at(self.file, convert(span))
+                            .with_help(
+                                "split the file, or raise `limits.maxDocuments` in catalog.yaml",
+                            ),
+                        );
+                        return;
+                    }
+                    self.begin_document(span);
+                    Ok(())
+                }
+                Event::DocumentEnd => {
+                    self.end_document();
+                    Ok(())
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    self.scalar(&text, style, anchor, tag.as_deref(), span)
+                }
+                Event::Alias(id) => self.alias(id, span),
+                Event::SequenceStart(anchor, tag) => {
+                    self.start_collection(true, anchor, tag.as_deref(), span)
+                }
+                Event::MappingStart(anchor, tag) => {
+                    self.start_collection(false, anchor, tag.as_deref(), span)
+                }
+                Event::SequenceEnd | Event::MappingEnd => self.end_collection(span),
+            };
+            if result.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn begin_document(&mut self, span: YamlSpan) {
+        self.frames.clear();
+        self.pointer.clear();
+        self.spans = SpanMap::default();
+        self.reported = Vec::new();
+        self.anchors.clear();
+        self.nodes = 0;
+        self.alias_nodes = 0;
+        self.root = None;
+        self.discard_depth = 0;
+        self.document_start = convert(span).start;
+    }
+
+    fn end_document(&mut self) {
+        let Some(value) = self.root.take() else {
+            return;
+        };
+        if value.is_null() {
+            // A lone `---` or an empty document: nothing to describe.
+            return;
+        }
+        self.documents.push(Document {
+            value,
+            spans: std::mem::take(&mut self.spans),
+            start: self.document_start,
+            reported: std::mem::take(&mut self.reported),
+        });
+    }
+
+    /// Decides where the next node goes and extends the pointer buffer for it. Returns the
+    /// slot and the pointer length before the extension (to restore afterwards).
+    fn open_node(&mut self) -> (Slot, usize) {
+        let before = self.pointer.len();
+        let slot = match self.frames.last() {
+            None => Slot::Root,
+            Some(Frame::Sequence { items, .. }) => {
+                self.pointer.push('/');
+                self.pointer.push_str(&items.len().to_string());
+                Slot::Item
+            }
+            Some(Frame::Mapping {
+                pending_key: None, ..
+            }) => Slot::ComplexKey,
+            Some(Frame::Mapping {
+                pending_key: Some((key, key_span)),
+                entries,
+                ..
+            }) => {
+                let key_span = *key_span;
+                if key == "<<" && self.is_merge_key(key_span) {
+                    Slot::Merge
+                } else if entries.contains_key(key.as_str()) {
+                    Slot::Discard
+                } else {
+                    self.pointer.push('/');
+                    self.pointer.push_str(&escape_pointer_segment(key));
+                    Slot::Value { key_span }
+                }
+            }
+        };
+        (slot, before)
+    }
+
+    /// Whether the pending `<<` key was written plain (a quoted `"<<"` is an ordinary key).
+    fn is_merge_key(&self, key_span: Span) -> bool {
+        let start = key_span.start.offset as usize;
+        let end = key_span.end.offset as usize;
+        end == start + 2
+    }
+
+    fn record_span(&mut self, slot: &Slot, value: Span) {
+        if self.discard_depth > 0 {
+            return;
+        }
+        let key = match slot {
+            Slot::Value { key_span } => Some(*key_span),
+            Slot::Root | Slot::Item => None,
+            Slot::Discard | Slot::Merge | Slot::ComplexKey => return,
+        };
+        let pointer = self.pointer.clone();
+        self.spans.insert(&pointer, NodeSpan { value, key });
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        span: YamlSpan,
+    ) -> Result<(), Fatal> {
+        let span = convert(span);
+        // A scalar directly inside a mapping with no pending key is a key.
+        if let Some(Frame::Mapping {
+            pending_key: None, ..
+        }) = self.frames.last()
+        {
+            let key = self.key_text(text, style, tag, span);
+            if anchor > 0 {
+                self.anchors.insert(anchor, (Value::String(key.clone()), 1));
+            }
+            if let Some(Frame::Mapping { pending_key, .. }) = self.frames.last_mut() {
+                *pending_key = Some((key, span));
+            }
+            return Ok(());
+        }
+        let (slot, before) = self.open_node();
+        let value = self.scalar_value(text, style, tag, span);
+        self.nodes += 1;
+        if anchor > 0 {
+            self.anchors.insert(anchor, (value.clone(), 1));
+        }
+        self.record_span(&slot, span);
+        self.place(slot, value, span)?;
+        self.pointer.truncate(before);
+        Ok(())
+    }
+
+    /// The string a scalar key stands for; strict mode reports keys that are not strings.
+    fn key_text(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> String {
+        if self.mode == Mode::Strict {
+            let resolved = match (style, tag) {
+                (_, Some(tag)) => self
+                    .check_tag(tag, span)
+                    .map(|core| resolve_tagged(text, core).unwrap_or(Value::Null)),
+                (ScalarStyle::Plain, None) => Some(resolve_plain(text).unwrap_or(Value::Null)),
+                _ => Some(Value::String(text.to_owned())),
+            };
+            if let Some(resolved) = resolved
+                && !resolved.is_string()
+            {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::SchemaViolation,
+                        format!(
+                            "mapping keys must be strings, found {} {}",
+                            json_type_noun(&resolved),
+                            quote(text)
+                        ),
+                    )
+                    .at(self.file, span)
+                    .with_help(format!(
+                        "quote the key (`\"{text}\":`) if it is meant as text"
+                    )),
+                );
+            }
+        }
+        text.to_owned()
+    }
+
+    /// Checks a tag against the core schema. Returns the core tag when it is one; in strict
+    /// mode anything else is reported.
+    fn check_tag(&mut self, tag: &Tag, span: Span) -> Option<CoreTag> {
+        let core = if tag.is_yaml_core_schema() {
+            CoreTag::from_suffix(&tag.suffix)
+        } else {
+            None
+        };
+        // `!` alone is the non-specific tag: it only forces a string.
+        let non_specific = tag.handle == "!" && tag.suffix.is_empty();
+        if core.is_none() && !non_specific && self.mode == Mode::Strict {
+            self.reported.push(self.pointer.clone());
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::SchemaViolation,
+                    format!("the YAML tag `{tag}` is not allowed in catalog descriptors"),
+                )
+                .at(self.file, span)
+                .with_help("descriptors use plain YAML values; remove the tag"),
+            );
+        }
+        if non_specific {
+            return Some(CoreTag::Str);
+        }
+        core
+    }
+
+    fn scalar_value(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Value {
+        let resolved = match (tag, style) {
+            (Some(tag), _) => match self.check_tag(tag, span) {
+                Some(core) => resolve_tagged(text, core),
+                None => Ok(Value::String(text.to_owned())),
+            },
+            (None, ScalarStyle::Plain) => resolve_plain(text),
+            (None, _) => Ok(Value::String(text.to_owned())),
+        };
+        match resolved {
+            Ok(value) => value,
+            Err(problem) => {
+                let (code, message, help) = match problem {
+                    ScalarProblem::NotFinite => (
+                        Code::YamlLimits,
+                        format!(
+                            "{} is not a finite number, and catalogs hold only finite numbers",
+                            quote(text)
+                        ),
+                        "quote the value if it is meant as text".to_owned(),
+                    ),
+                    ScalarProblem::OutOfRange => (
+                        Code::YamlLimits,
+                        format!("the number {} does not fit in 64 bits", quote(text)),
+                        "quote the value if it is meant as text".to_owned(),
+                    ),
+                    ScalarProblem::BadTaggedValue(what) => (
+                        Code::SchemaViolation,
+                        format!("{} is not a valid {what}", quote(text)),
+                        "remove the tag or fix the value".to_owned(),
+                    ),
+                };
+                if self.mode == Mode::Strict {
+                    self.reported.push(self.pointer.clone());
+                    self.diagnostics.push(
+                        Diagnostic::new(code, message)
+                            .at(self.file, span)
+                            .with_pointer(self.pointer.clone())
+                            .with_help(help),
+                    );
+                    Value::Null
+                } else {
+                    // Third-party files: keep what JSON can hold.
+                    Value::String(text.to_owned())
+                }
+            }
+        }
+    }
+
+    fn alias(&mut self, id: usize, span: YamlSpan) -> Result<(), Fatal> {
+        let span = convert(span);
+        if let Some(Frame::Mapping {
+            pending_key: None, ..
+        }) = self.frames.last()
+        {
+            // An alias used as a key: allowed only when it names a string.
+            let key = match self.anchors.get(&id) {
+                Some((Value::String(s), _)) => s.clone(),
+                _ => {
+                    return self.fatal(
+                        Code::YamlSyntax,
+                        "an alias used as a mapping key must name a string".to_owned(),
+                        span,
+                    );
+                }
+            };
+            if let Some(Frame::Mapping { pending_key, .. }) = self.frames.last_mut() {
+                *pending_key = Some((key, span));
+            }
+            return Ok(());
+        }
+        let Some((value, size)) = self.anchors.get(&id).cloned() else {
+            return self.fatal(
+                Code::YamlSyntax,
+                "this alias refers to a node that contains it (a recursive alias)".to_owned(),
+                span,
+            );
+        };
+        self.alias_nodes += size;
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            return self.fatal(
+                Code::YamlLimits,
+                format!(
+                    "aliases in this document expand to more than {} nodes",
+                    self.limits.max_alias_nodes
+                ),
+                span,
+            );
+        }
+        self.nodes += size;
+        let (slot, before) = self.open_node();
+        self.record_span(&slot, span);
+        self.place(slot, value, span)?;
+        self.pointer.truncate(before);
+        Ok(())
+    }
+
+    fn start_collection(
+        &mut self,
+        is_sequence: bool,
+        anchor: usize,
+        tag: Option<&Tag>,
+        span: YamlSpan,
+    ) -> Result<(), Fatal> {
+        let span = convert(span);
+        if self.frames.len() as u32 >= self.limits.max_depth {
+            return self.fatal(
+                Code::YamlLimits,
+                format!("nesting is deeper than {} levels", self.limits.max_depth),
+                span,
+            );
+        }
+        if let Some(tag) = tag {
+            let core = self.check_tag(tag, span);
+            let expected = if is_sequence {
+                CoreTag::Seq
+            } else {
+                CoreTag::Map
+            };
+            if core.is_some_and(|core| core != expected) && self.mode == Mode::Strict {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::SchemaViolation,
+                        format!(
+                            "the tag `{tag}` does not fit a {}",
+                            if is_sequence { "list" } else { "mapping" }
+                        ),
+                    )
+                    .at(self.file, span),
+                );
+            }
+        }
+        let (slot, before) = self.open_node();
+        if matches!(slot, Slot::ComplexKey) {
+            return self.fatal(
+                Code::YamlSyntax,
+                "mapping keys must be plain values, not lists or mappings".to_owned(),
+                span,
+            );
+        }
+        if matches!(slot, Slot::Discard | Slot::Merge) {
+            self.discard_depth += 1;
+        }
+        self.nodes += 1;
+        let common = FrameCommon {
+            anchor,
+            start: span,
+            pointer_len: before,
+            last_end: span.end,
+            nodes_at_start: self.nodes,
+            slot,
+        };
+        self.frames.push(if is_sequence {
+            Frame::Sequence {
+                items: Vec::new(),
+                common,
+            }
+        } else {
+            Frame::Mapping {
+                entries: Map::new(),
+                pending_key: None,
+                merges: Vec::new(),
+                common,
+            }
+        });
+        Ok(())
+    }
+
+    fn end_collection(&mut self, end_span: YamlSpan) -> Result<(), Fatal> {
+        let end_span = convert(end_span);
+        let Some(frame) = self.frames.pop() else {
+            return Ok(());
+        };
+        let (value, common) = match frame {
+            Frame::Sequence { items, common } => (Value::Array(items), common),
+            Frame::Mapping {
+                mut entries,
+                merges,
+                common,
+                ..
+            } => {
+                for source in merges {
+                    merge_into(&mut entries, source);
+                }
+                (Value::Object(entries), common)
+            }
+        };
+        let end = if end_span.end.offset > end_span.start.offset {
+            end_span.end
+        } else {
+            common.last_end
+        };
+        let span = Span::new(common.start.start, end);
+        if common.anchor > 0 {
+            let size = self.nodes - common.nodes_at_start + 1;
+            self.anchors.insert(common.anchor, (value.clone(), size));
+        }
+        self.record_span(&common.slot, span);
+        if matches!(common.slot, Slot::Discard | Slot::Merge) {
+            self.discard_depth = self.discard_depth.saturating_sub(1);
+        }
+        let slot = common.slot.clone();
+        self.place(slot, value, span)?;
+        self.pointer.truncate(common.pointer_len);
+        Ok(())
+    }
+
+    /// Stores a completed node where `slot` says, enforcing the entry limit.
+    fn place(&mut self, slot: Slot, value: Value, span: Span) -> Result<(), Fatal> {
+        let max_entries = self.limits.max_entries as usize;
+        let mode = self.mode;
+        let file = self.file;
+        match slot {
+            Slot::Root => {
+                self.root = Some(value);
+                return Ok(());
+            }
+            Slot::ComplexKey => return Ok(()),
+            _ => {}
+        }
+        let mut too_many = false;
+        let mut duplicate: Option<(String, Span)> = None;
+        let mut merge_rejected = None;
+        match self.frames.last_mut() {
+            Some(Frame::Sequence { items, common }) => {
+                if items.len() >= max_entries {
+                    too_many = true;
+                } else {
+                    items.push(value);
+                    common.last_end = span.end;
+                }
+            }
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                merges,
+                common,
+            }) => {
+                let (key, key_span) = pending_key.take().unwrap_or_default();
+                common.last_end = span.end;
+                match slot {
+                    Slot::Merge if mode == Mode::Lenient => merges.push(value),
+                    Slot::Merge => merge_rejected = Some(key_span),
+                    Slot::Discard => duplicate = Some((key, key_span)),
+                    _ => {
+                        if entries.len() >= max_entries {
+                            too_many = true;
+                        } else {
+                            entries.insert(key, value);
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+        if too_many {
+            return self.fatal(
+                Code::YamlLimits,
+                format!("a list or mapping here has more than {max_entries} entries"),
+                span,
+            );
+        }
+        if let Some(key_span) = merge_rejected {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::SchemaViolation,
+                    "merge keys (`<<`) are not allowed in catalog descriptors",
+                )
+                .at(file, key_span)
+                .with_help("write the keys out instead of merging them"),
+            );
+        }
+        if let Some((key, key_span)) = duplicate {
+            let mut first_pointer = self.pointer.clone();
+            first_pointer.push('/');
+            first_pointer.push_str(&escape_pointer_segment(&key));
+            let first = self.spans.get(&first_pointer).and_then(|s| s.key);
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateKey,
+                format!("the key {} appears twice in this mapping", quote(&key)),
+            )
+            .at(file, key_span)
+            .with_pointer(first_pointer)
+            .with_help("remove one of the two entries; catalogc keeps the first");
+            if let Some(first) = first {
+                diagnostic = diagnostic.with_related(file, Some(first), "first defined here");
+            }
+            self.diagnostics.push(diagnostic);
+        }
+        Ok(())
+    }
+
+    fn fatal(&mut self, code: Code, message: String, span: Span) -> Result<(), Fatal> {
+        self.diagnostics.push(
+            Diagnostic::new(code, message)
+                .at(self.file, span)
+                .with_help(match code {
+                    Code::YamlLimits => {
+                        "see `catalogc explain yaml-limits` for the limits and how to raise them"
+                    }
+                    _ => "fix the YAML at this position",
+                }),
+        );
+        Err(Fatal)
+    }
+}
+
+/// Applies a merge source (a mapping, or a list of mappings) without overriding keys.
+fn merge_into(entries: &mut Map<String, Value>, source: Value) {
+    match source {
+        Value::Object(map) => {
+            for (key, value) in map {
+                entries.entry(key).or_insert(value);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                if let Value::Object(map) = item {
+                    for (key, value) in map {
+                        entries.entry(key).or_insert(value);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_type_noun(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "the null value",
+        Value::Bool(_) => "the boolean",
+        Value::Number(_) => "the number",
+        Value::String(_) => "the string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn position(line: usize, col: usize, index: usize) -> Position {
+    Position {
+        line: u32::try_from(line).unwrap_or(u32::MAX).max(1),
+        column: u32::try_from(col + 1).unwrap_or(u32::MAX),
+        offset: u32::try_from(index).unwrap_or(u32::MAX),
+    }
+}
+
+fn convert(span: YamlSpan) -> Span {
+    Span::new(
+        position(span.start.line(), span.start.col(), span.start.index()),
+        position(span.end.line(), span.end.col(), span.end.index()),
+    )
+}
+
+/// Rewords the parser's messages into plain words where they are cryptic.
+fn describe_scan_error(info: &str) -> String {
+    let lower = info.to_ascii_lowercase();
+    if lower.contains("tab") {
+        "tabs are not allowed for indentation in YAML; indent with spaces".to_owned()
+    } else if lower.contains("did not find expected ',' or ']'")
+        || lower.contains("while parsing a flow sequence")
+    {
+        "this flow list `[` is not closed".to_owned()
+    } else if lower.contains("did not find expected ',' or '}'")
+        || lower.contains("while parsing a flow mapping")
+    {
+        "this flow mapping `{` is not closed".to_owned()
+    } else if lower.contains("unknown anchor") {
+        "this alias names an anchor that is not defined before it".to_owned()
+    } else {
+        format!("invalid YAML: {info}")
+    }
+}
+
+#[cfg(test)]
+mod tests;

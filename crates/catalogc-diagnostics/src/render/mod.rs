@@ -1,0 +1,34 @@
+//! Renderers: each turns a list of diagnostics into one output format.
+//!
+//! - [`human`]: rustc-style snippets with carets, for terminals.
+//! - [`json`]: the pinned `--format json` object (SPEC section 3).
+//! - [`github`]: GitHub Actions workflow commands that annotate pull requests.
+//! - [`sarif`]: SARIF 2.1.0 for GitHub code scanning.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+/// Source texts of the files diagnostics point into, for renderers that quote them.
+pub trait Sources {
+    /// The text of `file` (catalog-relative), if it was read.
+    fn text(&self, file: &str) -> Option<&str>;
+}
+
+impl Sources for std::collections::BTreeMap<String, std::sync::Arc<str>> {
+    fn text(&self, file: &str) -> Option<&str> {
+        self.get(file).map(|text| &**text)
+    }
+}
+
+/// Joins a catalog-relative path to the prefix that makes it relative to the place a consumer
+/// resolves paths from (the GitHub workspace or git work tree), `/`-separated.
+pub fn prefixed(prefix: &str, file: &str) -> String {
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() || prefix == "." {
+        file.to_owned()
+    } else {
+        format!("{prefix}/{file}")
+    }
+}

@@ -1,0 +1,163 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str =
+    "Catalog-as-code compiler: validates a service catalog before merge and publishes it.";
+
+const LONG_ABOUT: &str = "\
+catalogc reads every service.yaml of a catalog, the teams and scorecards beside them, and
+proves the whole catalog is right before merge: schemas, names, owners and references, with
+file:line:column on every finding.
+
+The catalog root is --root, else the nearest directory above the working directory holding
+catalog.yaml, else the working directory itself.";
+
+const EXAMPLES: &str = "\
+Examples:
+  catalogc check                         check the catalog around the working directory
+  catalogc check repos/billing/service.yaml
+                                         findings in one file (plus errors elsewhere)
+  catalogc build --root catalog --out dist
+                                         compile the catalog into dist/catalog.json
+  catalogc explain unknown-team          what a diagnostic code means and how to fix it
+
+Exit status: 0 no errors, 1 errors found, 2 catalogc itself failed.";
+
+#[derive(Debug, Parser)]
+#[command(name = "catalogc", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+pub struct Cli {
+    /// When to colour human output: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the catalog (or some of its files) and report findings.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Compile the catalog into a bundle directory (catalog.json, one file per service).
+    #[command(after_help = BUILD_EXAMPLES)]
+    Build(BuildArgs),
+    /// Explain a diagnostic code: what it means, why it matters, how to fix it.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain(ExplainArgs),
+    /// Write the JSON Schemas of the descriptor kinds (for editors and other tools).
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema(SchemaArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  catalogc check
+  catalogc check --root path/to/catalog --format json
+  catalogc check repos/billing/service.yaml teams/payments.yaml
+  catalogc check --format github        annotations for a GitHub Actions step
+  catalogc check --format sarif > catalogc.sarif
+
+With PATHS (as pre-commit passes them), every finding in those files is reported, plus every
+error elsewhere in the catalog: a change in one file can break another.";
+
+const BUILD_EXAMPLES: &str = "\
+Examples:
+  catalogc build --root catalog-example --out dist
+  catalogc build --out public --format json
+
+Nothing is written when the catalog has errors. The previous bundle in --out is replaced
+atomically; a non-empty directory that is not a catalogc bundle is never overwritten.";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  catalogc explain                 list every code
+  catalogc explain yaml-limits";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  catalogc schema --out schemas    write catalog, service, team and scorecard schemas
+  catalogc schema --kind service   print the service schema
+
+Point your editor at service.schema.json for completion and hover help, e.g. with the
+yaml-language-server comment `# yaml-language-server: $schema=schemas/service.schema.json`.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets with carets, for people.
+    Human,
+    /// One JSON object: diagnostics and a summary.
+    Json,
+    /// GitHub Actions workflow commands (pull-request annotations).
+    Github,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct RootArgs {
+    /// The catalog root (default: nearest directory above holding catalog.yaml).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Report findings in these files (relative to the working directory) and errors elsewhere.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// The bundle directory to write.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    pub out: PathBuf,
+    /// Output format of the findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A diagnostic code such as `unknown-team`; without one, every code is listed.
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Catalog,
+    Service,
+    Team,
+    Scorecard,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write one `<kind>.schema.json` per kind into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "kind")]
+    pub out: Option<PathBuf>,
+    /// Print one kind's schema to standard output (default: service).
+    #[arg(long, value_enum)]
+    pub kind: Option<SchemaKind>,
+}

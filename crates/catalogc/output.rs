@@ -1,0 +1,91 @@
+//! Shared output plumbing: colour decision, root selection, and rendering in each format.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use catalogc_compiler::Compilation;
+use catalogc_diagnostics::render::{github, human, json, sarif};
+use catalogc_diagnostics::{Diagnostic, Summary};
+
+use crate::args::{ColorChoice, Format, RootArgs};
+
+/// Whether human output is coloured: `always`, or `auto` on a terminal without `NO_COLOR`.
+pub fn color_enabled(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// The catalog root: `--root`, else the nearest ancestor with catalog.yaml, else the working
+/// directory.
+pub fn root(args: &RootArgs) -> Result<PathBuf, String> {
+    match &args.root {
+        Some(root) => Ok(root.clone()),
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the working directory: {e}"))?;
+            Ok(catalogc_compiler::find_root(&cwd))
+        }
+    }
+}
+
+/// Renders `diagnostics` in `format` to standard output.
+pub fn report(
+    compilation: &Compilation,
+    diagnostics: &[Diagnostic],
+    format: Format,
+    color: bool,
+) -> Result<(), String> {
+    let summary = Summary::count(
+        diagnostics,
+        compilation.files_read,
+        compilation.services.len(),
+    );
+    let text = match format {
+        Format::Human => human::render(diagnostics, &compilation.sources, &summary, color),
+        Format::Json => json::render(diagnostics, &summary),
+        Format::Github => github::render(diagnostics, &path_prefix(&compilation.root)),
+        Format::Sarif => sarif::render(
+            diagnostics,
+            &path_prefix(&compilation.root),
+            env!("CARGO_PKG_VERSION"),
+        ),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        // A closed pipe (`catalogc check | head`) is not a failure of the check.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the report: {e}")),
+    }
+}
+
+/// The prefix that makes catalog-relative paths relative to what GitHub resolves them from:
+/// `$GITHUB_WORKSPACE` when the root is inside it, else the enclosing git work tree, else
+/// nothing (SPEC 3).
+pub fn path_prefix(root: &Path) -> String {
+    let base = std::env::var_os("GITHUB_WORKSPACE")
+        .filter(|w| !w.is_empty())
+        .and_then(|w| std::fs::canonicalize(w).ok())
+        .filter(|w| root.starts_with(w))
+        .or_else(|| git_work_tree(root));
+    match base {
+        Some(base) => catalogc_compiler::relative_path(&base, root),
+        None => String::new(),
+    }
+}
+
+/// The nearest ancestor of `root` (itself included) holding `.git`.
+fn git_work_tree(root: &Path) -> Option<PathBuf> {
+    root.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
