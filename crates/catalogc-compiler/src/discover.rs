@@ -189,7 +189,7 @@ pub fn read_descriptor(
         Ok(bytes) => match decode(display, bytes) {
             Ok(text) => Ok(Some(text)),
             Err(diagnostic) => {
-                diagnostics.push(diagnostic);
+                diagnostics.push(*diagnostic);
                 Ok(None)
             }
         },

@@ -6,7 +6,7 @@
 //! parse. Files are processed in parallel with rayon; the caller sorts the results.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use catalogc_diagnostics::{Code, Diagnostic, Span, quote};
 use catalogc_model::{API_VERSION, Kind, Scorecard, Service, Team};
@@ -378,7 +378,9 @@ pub fn extension_schema(
     let retriever = RootRetriever {
         root: root.to_path_buf(),
         limit: limits.spec_bytes,
+        failure: Arc::new(Mutex::new(None)),
     };
+    let failure = Arc::clone(&retriever.failure);
     let path = match retriever.inside(relative) {
         Ok(path) => path,
         Err(reason) => {
@@ -413,11 +415,17 @@ pub fn extension_schema(
             origin: format!("the extension schema `{relative}`"),
         }),
         Err(error) => {
+            // A `$ref` the retriever refused explains itself better than the compiler's error.
+            let reason = failure
+                .lock()
+                .ok()
+                .and_then(|mut f| f.take())
+                .unwrap_or_else(|| format!("it is not a valid JSON Schema: {error}"));
             diagnostics.push(problem(
                 format!(
-                    "the extension schema {} is not a valid JSON Schema: {}",
+                    "the extension schema {} cannot be used: {}",
                     quote(relative),
-                    catalogc_diagnostics::sanitize(&error.to_string())
+                    catalogc_diagnostics::sanitize(&reason)
                 ),
                 "fix the schema; `$ref`s may only name files inside the catalog root",
             ));
@@ -430,6 +438,8 @@ pub fn extension_schema(
 struct RootRetriever {
     root: PathBuf,
     limit: u64,
+    /// Why the last refused `$ref` was refused, for the finding.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 impl RootRetriever {
@@ -484,20 +494,31 @@ impl Retrieve for RootRetriever {
         &self,
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let uri = uri.as_str();
+        let result = self.retrieve_inside(uri.as_str());
+        if let (Err(reason), Ok(mut failure)) = (&result, self.failure.lock()) {
+            *failure = Some(reason.clone());
+        }
+        Ok(result?)
+    }
+}
+
+impl RootRetriever {
+    fn retrieve_inside(&self, uri: &str) -> Result<Value, String> {
         let Some(path) = uri.strip_prefix("file://") else {
             return Err(format!(
-                "`{uri}` is not fetched: only files inside the catalog root may be referenced"
-            )
-            .into());
+                "its `$ref` to `{uri}` is never fetched: only files inside the catalog root may be referenced"
+            ));
         };
         let path = percent_decode(path);
         let lexical = Path::new(&path);
         let relative = lexical
             .strip_prefix(&self.root)
-            .map_err(|_| format!("`{uri}` is outside the catalog root"))?;
-        let real = self.inside(&relative.to_string_lossy())?;
-        Ok(self.load(&real)?)
+            .map_err(|_| format!("its `$ref` to `{uri}` leaves the catalog root"))?;
+        let real = self
+            .inside(&relative.to_string_lossy())
+            .map_err(|reason| format!("its `$ref` to `{uri}` cannot be followed: {reason}"))?;
+        self.load(&real)
+            .map_err(|reason| format!("its `$ref` to `{uri}` cannot be read: {reason}"))
     }
 }
 

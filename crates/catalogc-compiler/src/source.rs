@@ -44,9 +44,9 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 pub fn describe_bytes(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= KIB && bytes % KIB == 0 {
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
         format!("{} KiB", bytes / KIB)
     } else {
         format!("{bytes} bytes")
@@ -56,14 +56,16 @@ pub fn describe_bytes(bytes: u64) -> String {
 /// Decodes file bytes to text: a UTF-8 BOM is stripped; UTF-16/UTF-32, invalid UTF-8 and
 /// characters YAML does not allow (NUL, other C0/C1 controls, DEL, U+FFFE/U+FFFF) are
 /// reported as `yaml-syntax` at their position.
-pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
     if let Some(encoding) = utf16_or_32(&bytes) {
-        return Err(Diagnostic::new(
-            Code::YamlSyntax,
-            format!("this file is encoded as {encoding}; catalogc reads UTF-8 only"),
-        )
-        .in_file(file)
-        .with_help("save the file as UTF-8"));
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::YamlSyntax,
+                format!("this file is encoded as {encoding}; catalogc reads UTF-8 only"),
+            )
+            .in_file(file)
+            .with_help("save the file as UTF-8"),
+        ));
     }
     let mut bytes = bytes;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -75,12 +77,14 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             let valid = error.utf8_error().valid_up_to();
             let bad = error.as_bytes().get(valid).copied().unwrap_or(0);
             let prefix = std::str::from_utf8(&error.as_bytes()[..valid]).unwrap_or("");
-            return Err(Diagnostic::new(
-                Code::YamlSyntax,
-                format!("invalid UTF-8: byte 0x{bad:02X} is not part of a valid character"),
-            )
-            .at(file, Span::point(position_after(prefix)))
-            .with_help("save the file as UTF-8"));
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    format!("invalid UTF-8: byte 0x{bad:02X} is not part of a valid character"),
+                )
+                .at(file, Span::point(position_after(prefix)))
+                .with_help("save the file as UTF-8"),
+            ));
         }
     };
     if let Some((index, c)) = first_forbidden_char(&text) {
@@ -89,12 +93,12 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             '\u{1b}' => "ESC".to_owned(),
             c => format!("U+{:04X}", c as u32),
         };
-        return Err(Diagnostic::new(
+        return Err(Box::new(Diagnostic::new(
             Code::YamlSyntax,
             format!("the control character {name} is not allowed in YAML"),
         )
         .at(file, Span::point(position_after(&text[..index])))
-        .with_help("remove the character, or write it as an escape (`\"\\u001b\"`) in a double-quoted string"));
+        .with_help("remove the character, or write it as an escape (`\"\\u001b\"`) in a double-quoted string")));
     }
     Ok(text)
 }

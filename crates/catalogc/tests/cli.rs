@@ -1,1 +1,7 @@
+//! Black-box tests of the `catalogc` binary: exit codes, output formats, fixtures per
+//! diagnostic code, and hostile input.
 
+mod common;
+mod fixtures;
+mod formats;
+mod hostile;

@@ -273,10 +273,25 @@ impl<'t> Builder<'t> {
                         error.marker().col(),
                         error.marker().index(),
                     );
-                    let message = describe_scan_error(error.info());
-                    self.diagnostics.push(
-                        Diagnostic::new(Code::YamlSyntax, message).at(self.file, Span::point(at)),
-                    );
+                    let (code, message) = describe_scan_error(error.info(), self.limits.max_depth);
+                    let mut diagnostic =
+                        Diagnostic::new(code, message).at(self.file, Span::point(at));
+                    // An unclosed flow collection is best shown at its opening bracket.
+                    if let Some(opener) = self.open_flow_collection()
+                        && error.info().contains("while parsing a flow")
+                    {
+                        diagnostic = diagnostic
+                            .at(self.file, opener)
+                            .with_related(
+                                self.file,
+                                Some(Span::point(at)),
+                                "expected `,` or a closing bracket here",
+                            )
+                            .with_help(
+                                "close it, or quote the value if the bracket is meant as text",
+                            );
+                    }
+                    self.diagnostics.push(diagnostic);
                     return;
                 }
             };
@@ -324,6 +339,14 @@ impl<'t> Builder<'t> {
                 return;
             }
         }
+    }
+
+    /// The opening bracket of the innermost open flow collection (`[` or `{`), if any.
+    fn open_flow_collection(&self) -> Option<Span> {
+        let common = match self.frames.last()? {
+            Frame::Sequence { common, .. } | Frame::Mapping { common, .. } => common,
+        };
+        (common.start.end.offset > common.start.start.offset).then_some(common.start)
     }
 
     fn begin_document(&mut self, span: YamlSpan) {
@@ -491,13 +514,17 @@ impl<'t> Builder<'t> {
             None
         };
         // `!` alone is the non-specific tag: it only forces a string.
-        let non_specific = tag.handle == "!" && tag.suffix.is_empty();
+        let non_specific = (tag.handle == "!" && tag.suffix.is_empty())
+            || (tag.handle.is_empty() && tag.suffix == "!");
         if core.is_none() && !non_specific && self.mode == Mode::Strict {
             self.reported.push(self.pointer.clone());
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::SchemaViolation,
-                    format!("the YAML tag `{tag}` is not allowed in catalog descriptors"),
+                    format!(
+                        "the YAML tag `{}` is not allowed in catalog descriptors",
+                        tag_text(tag)
+                    ),
                 )
                 .at(self.file, span)
                 .with_help("descriptors use plain YAML values; remove the tag"),
@@ -843,6 +870,16 @@ fn merge_into(entries: &mut Map<String, Value>, source: Value) {
     }
 }
 
+/// A tag as it is usually written: `!!binary`, `!custom`.
+fn tag_text(tag: &Tag) -> String {
+    let text = if tag.is_yaml_core_schema() {
+        format!("!!{}", tag.suffix)
+    } else {
+        format!("{}{}", tag.handle, tag.suffix)
+    };
+    catalogc_diagnostics::sanitize(&text)
+}
+
 fn json_type_noun(value: &Value) -> &'static str {
     match value {
         Value::Null => "the null value",
@@ -870,9 +907,16 @@ fn convert(span: YamlSpan) -> Span {
 }
 
 /// Rewords the parser's messages into plain words where they are cryptic.
-fn describe_scan_error(info: &str) -> String {
+fn describe_scan_error(info: &str, max_depth: u32) -> (Code, String) {
     let lower = info.to_ascii_lowercase();
-    if lower.contains("tab") {
+    if lower.contains("recursion limit") {
+        // The scanner's own nesting guard fired before ours.
+        return (
+            Code::YamlLimits,
+            format!("nesting is deeper than {max_depth} levels"),
+        );
+    }
+    let message = if lower.contains("tab") {
         "tabs are not allowed for indentation in YAML; indent with spaces".to_owned()
     } else if lower.contains("did not find expected ',' or ']'")
         || lower.contains("while parsing a flow sequence")
@@ -886,7 +930,8 @@ fn describe_scan_error(info: &str) -> String {
         "this alias names an anchor that is not defined before it".to_owned()
     } else {
         format!("invalid YAML: {info}")
-    }
+    };
+    (Code::YamlSyntax, message)
 }
 
 #[cfg(test)]

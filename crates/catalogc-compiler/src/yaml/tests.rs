@@ -1,1 +1,248 @@
+use serde_json::json;
 
+use super::*;
+
+fn strict(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let documents = parse(
+        "f.yaml",
+        text,
+        Mode::Strict,
+        StructureLimits::DESCRIPTOR,
+        &mut diagnostics,
+    );
+    (documents, diagnostics)
+}
+
+fn lenient(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let documents = parse(
+        "f.json",
+        text,
+        Mode::Lenient,
+        StructureLimits::THIRD_PARTY,
+        &mut diagnostics,
+    );
+    (documents, diagnostics)
+}
+
+/// (line, column) of a span's start and end.
+fn at(span: Span) -> ((u32, u32), (u32, u32)) {
+    (
+        (span.start.line, span.start.column),
+        (span.end.line, span.end.column),
+    )
+}
+
+#[test]
+fn builds_values_with_core_schema_types() {
+    let (docs, diags) = strict(
+        "name: billing\ntier: 1\nratio: 0.5\nenabled: true\nanswer: no\nquoted: \"12\"\nnothing: ~\nlist: [a, 2]\n",
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        docs[0].value,
+        json!({"name": "billing", "tier": 1, "ratio": 0.5, "enabled": true, "answer": "no",
+               "quoted": "12", "nothing": null, "list": ["a", 2]})
+    );
+}
+
+#[test]
+fn maps_every_pointer_to_its_span_and_key() {
+    let text =
+        "name: billing\nlinks:\n  - title: Runbook\n    url: https://x.example\ntags: [a, bé, c]\n";
+    let (docs, diags) = strict(text);
+    assert!(diags.is_empty());
+    let spans = &docs[0].spans;
+    let name = spans.get("/name").expect("name");
+    assert_eq!(at(name.value), ((1, 7), (1, 14)));
+    assert_eq!(name.key.map(at), Some(((1, 1), (1, 5))));
+    let url = spans.get("/links/0/url").expect("url");
+    assert_eq!(at(url.value), ((4, 10), (4, 27)));
+    assert_eq!(url.key.map(at), Some(((4, 5), (4, 8))));
+    // Columns count characters, not bytes: `bé` is two characters.
+    assert_eq!(
+        at(spans.get("/tags/2").expect("c").value),
+        ((5, 15), (5, 16))
+    );
+    // Block mapping of the list entry spans from its first key to its last value.
+    assert_eq!(
+        at(spans.get("/links/0").expect("entry").value),
+        ((3, 5), (4, 27))
+    );
+    assert!(spans.get("").is_some());
+    // Unknown pointers fall back to the nearest ancestor.
+    assert_eq!(spans.locate("/links/0/url/deeper"), Some(url));
+}
+
+#[test]
+fn escapes_pointer_segments() {
+    let (docs, _) = strict("labels:\n  acme.example/team: x\n  a~b: y\n");
+    assert!(docs[0].spans.get("/labels/acme.example~1team").is_some());
+    assert!(docs[0].spans.get("/labels/a~0b").is_some());
+}
+
+#[test]
+fn reads_every_document_and_skips_empty_ones() {
+    let (docs, diags) = strict("---\nname: a\n---\n---\nname: b\n...\n");
+    assert!(diags.is_empty());
+    let names: Vec<_> = docs.iter().map(|d| d.value["name"].clone()).collect();
+    assert_eq!(names, vec![json!("a"), json!("b")]);
+    assert_eq!(docs[1].start.line, 4);
+    assert_eq!(
+        docs[1].spans.get("/name").map(|s| s.value.start.line),
+        Some(5)
+    );
+}
+
+#[test]
+fn comments_only_has_no_document() {
+    let (docs, diags) = strict("# nothing here\n\n# at all\n");
+    assert!(docs.is_empty());
+    assert!(diags.is_empty());
+}
+
+#[test]
+fn duplicate_keys_point_at_both_spellings() {
+    let (docs, diags) = strict("name: a\n\"name\": b\n");
+    assert_eq!(diags.len(), 1);
+    let d = &diags[0];
+    assert_eq!(d.code, Code::DuplicateKey);
+    assert_eq!(d.span.map(at), Some(((2, 1), (2, 7))));
+    assert_eq!(d.related[0].span.map(at), Some(((1, 1), (1, 5))));
+    // The first value is kept and its span is not overwritten.
+    assert_eq!(docs[0].value, json!({"name": "a"}));
+    assert_eq!(
+        docs[0].spans.get("/name").map(|s| s.value.start.line),
+        Some(1)
+    );
+}
+
+#[test]
+fn duplicate_keys_are_found_in_lenient_mode_too() {
+    let (_, diags) = lenient(r#"{"id": 1, "id": 2}"#);
+    assert_eq!(diags[0].code, Code::DuplicateKey);
+}
+
+#[test]
+fn strict_mode_rejects_merge_keys_tags_and_non_string_keys() {
+    let (_, diags) = strict("base: &b {a: 1}\nother:\n  <<: *b\n");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, Code::SchemaViolation);
+    assert!(diags[0].message.contains("merge keys"));
+    assert_eq!(diags[0].span.map(|s| s.start.line), Some(3));
+
+    let (docs, diags) = strict("data: !!binary aGVsbG8=\n");
+    assert_eq!(diags[0].code, Code::SchemaViolation);
+    assert!(
+        diags[0].message.contains("!!binary"),
+        "{}",
+        diags[0].message
+    );
+    assert_eq!(docs[0].reported, vec!["/data".to_owned()]);
+
+    let (_, diags) = strict("name: !custom x\n");
+    assert!(diags[0].message.contains("!custom"));
+
+    let (_, diags) = strict("1: one\ntrue: yes\n\"2\": two\n");
+    let lines: Vec<_> = diags.iter().map(|d| d.span.map(|s| s.start.line)).collect();
+    assert_eq!(lines, vec![Some(1), Some(2)]);
+    assert!(diags.iter().all(|d| d.code == Code::SchemaViolation));
+}
+
+#[test]
+fn core_tags_are_allowed() {
+    let (docs, diags) = strict("a: !!str 123\nb: !!int \"7\"\nc: ! 12\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(docs[0].value, json!({"a": "123", "b": 7, "c": "12"}));
+}
+
+#[test]
+fn lenient_mode_merges_and_stringifies_keys() {
+    let (docs, diags) = lenient("base: &b {a: 1, b: 2}\nother:\n  <<: *b\n  b: 3\n200: ok\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(docs[0].value["other"], json!({"a": 1, "b": 3}));
+    assert_eq!(docs[0].value["200"], json!("ok"));
+}
+
+#[test]
+fn aliases_expand_within_budget() {
+    let (docs, diags) = strict("link: &l {title: a, url: b}\nlinks: [*l, *l]\n");
+    assert!(diags.is_empty());
+    assert_eq!(docs[0].value["links"][1], json!({"title": "a", "url": "b"}));
+    // An expanded node is located at the alias.
+    let span = docs[0].spans.locate("/links/1/url").expect("located");
+    assert_eq!(at(span.value), ((2, 13), (2, 15)));
+}
+
+#[test]
+fn billion_laughs_is_stopped_by_the_alias_budget() {
+    let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    let (_, diags) = strict(&text);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, Code::YamlLimits);
+    assert!(diags[0].message.contains("aliases"));
+}
+
+#[test]
+fn recursive_alias_is_reported() {
+    let (_, diags) = strict("a: &x [*x]\n");
+    assert_eq!(diags[0].code, Code::YamlSyntax);
+}
+
+#[test]
+fn depth_entries_and_documents_are_limited() {
+    let deep = "[".repeat(100_000);
+    let (_, diags) = strict(&deep);
+    assert_eq!(diags[0].code, Code::YamlLimits);
+    assert!(diags[0].message.contains("deeper than 64"));
+
+    let mut limits = StructureLimits::DESCRIPTOR;
+    limits.max_entries = 3;
+    let mut diags = Vec::new();
+    parse("f", "[1, 2, 3, 4]", Mode::Strict, limits, &mut diags);
+    assert_eq!(diags[0].code, Code::YamlLimits);
+    assert_eq!(diags[0].span.map(|s| s.start.column), Some(11));
+
+    let many = "---\na: 1\n".repeat(1_001);
+    let (docs, diags) = strict(&many);
+    assert_eq!(docs.len(), 1_000);
+    assert_eq!(diags[0].code, Code::YamlLimits);
+    assert_eq!(diags[0].span.map(|s| s.start.line), Some(2_001));
+}
+
+#[test]
+fn bad_numbers_are_reported_once() {
+    let (docs, diags) = strict("title: .nan\nsize: 123456789012345678901234567890\n");
+    assert_eq!(diags.len(), 2);
+    assert!(diags.iter().all(|d| d.code == Code::YamlLimits));
+    assert_eq!(
+        docs[0].reported,
+        vec!["/title".to_owned(), "/size".to_owned()]
+    );
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let (_, diags) = strict("tags: [a, b\nname: x\n");
+    assert_eq!(diags[0].code, Code::YamlSyntax);
+    assert!(diags[0].span.is_some());
+
+    let (_, diags) = strict("name: x\nlinks:\n\t- a\n");
+    assert_eq!(diags[0].code, Code::YamlSyntax);
+    assert_eq!(diags[0].span.map(|s| s.start.line), Some(3));
+}
+
+#[test]
+fn json_is_read_leniently_with_spans() {
+    let text = "{\n  \"services\": [\n    {\"id\": \"P1\", \"name\": \"Billing\"}\n  ]\n}\n";
+    let (docs, diags) = lenient(text);
+    assert!(diags.is_empty());
+    assert_eq!(docs[0].value["services"][0]["id"], json!("P1"));
+    let span = docs[0].spans.get("/services/0/name").expect("span");
+    assert_eq!(at(span.value), ((3, 26), (3, 35)));
+}
