@@ -32,15 +32,23 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
     match catalogc_emit::write_bundle(&compilation, &args.out) {
         Ok(files) => {
             eprintln!(
-                "catalogc: built {} ({} services, {} teams, {} files) from {}",
+                "catalogc: built {} ({}, {}, {}) from {}",
                 args.out.display(),
-                compilation.services.len(),
-                compilation.teams.len(),
-                files.len(),
+                count(compilation.services.len(), "service"),
+                count(compilation.teams.len(), "team"),
+                count(files.len(), "file"),
                 compilation.root.display()
             );
             ExitStatus::Success
         }
         Err(error) => ExitStatus::Error(error.to_string()),
+    }
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

@@ -2,6 +2,7 @@
 //! diagnostic code, and hostile input.
 
 mod common;
+mod examples;
 mod fixtures;
 mod formats;
 mod hostile;

@@ -276,20 +276,28 @@ impl<'t> Builder<'t> {
                     let (code, message) = describe_scan_error(error.info(), self.limits.max_depth);
                     let mut diagnostic =
                         Diagnostic::new(code, message).at(self.file, Span::point(at));
-                    // An unclosed flow collection is best shown at its opening bracket.
-                    if let Some(opener) = self.open_flow_collection()
-                        && error.info().contains("while parsing a flow")
+                    // An error inside an open flow collection that is about its end, or
+                    // that comes on a later line, is an unclosed bracket: show the bracket.
+                    if let Some((opener, is_list)) = self.open_flow_collection()
+                        && (error.info().contains("while parsing a flow")
+                            || at.line > opener.start.line)
                     {
-                        diagnostic = diagnostic
-                            .at(self.file, opener)
-                            .with_related(
-                                self.file,
-                                Some(Span::point(at)),
-                                "expected `,` or a closing bracket here",
-                            )
-                            .with_help(
-                                "close it, or quote the value if the bracket is meant as text",
-                            );
+                        let what = if is_list {
+                            "flow list `[`"
+                        } else {
+                            "flow mapping `{`"
+                        };
+                        diagnostic =
+                            Diagnostic::new(Code::YamlSyntax, format!("this {what} is not closed"))
+                                .at(self.file, opener)
+                                .with_related(
+                                    self.file,
+                                    Some(Span::point(at)),
+                                    "expected `,` or a closing bracket here",
+                                )
+                                .with_help(
+                                    "close it, or quote the value if the bracket is meant as text",
+                                );
                     }
                     self.diagnostics.push(diagnostic);
                     return;
@@ -341,12 +349,14 @@ impl<'t> Builder<'t> {
         }
     }
 
-    /// The opening bracket of the innermost open flow collection (`[` or `{`), if any.
-    fn open_flow_collection(&self) -> Option<Span> {
-        let common = match self.frames.last()? {
-            Frame::Sequence { common, .. } | Frame::Mapping { common, .. } => common,
+    /// The opening bracket of the innermost open flow collection (`[` or `{`), if any, and
+    /// whether it is a list.
+    fn open_flow_collection(&self) -> Option<(Span, bool)> {
+        let (common, is_list) = match self.frames.last()? {
+            Frame::Sequence { common, .. } => (common, true),
+            Frame::Mapping { common, .. } => (common, false),
         };
-        (common.start.end.offset > common.start.start.offset).then_some(common.start)
+        (common.start.end.offset > common.start.start.offset).then_some((common.start, is_list))
     }
 
     fn begin_document(&mut self, span: YamlSpan) {
