@@ -11,6 +11,9 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How a command ended.
 pub enum ExitStatus {
     /// No error-severity findings.

@@ -9,12 +9,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rayon::prelude::*;
+
 use catalogc_diagnostics::{Code, Diagnostic, quote};
 use catalogc_model::{Catalog, Kind, ServiceSource};
 
 use crate::limits::Limits;
 use crate::source::{ReadError, decode, describe_bytes, read_capped};
-use crate::validate::{Schemas, validate};
+use crate::validate::{CompiledSchema, validate};
 use crate::yaml::{Mode, SpanMap};
 use crate::{CATALOG_FILE, CompileError, SERVICE_FILE, relative_path, yaml};
 
@@ -56,7 +59,6 @@ impl Configuration {
 /// Reads and validates `catalog.yaml`; a root without one gets the defaults.
 pub fn configuration(
     root: &Path,
-    schemas: &Schemas,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Configuration, CompileError> {
     let implicit_name = implicit_catalog_name(root);
@@ -136,10 +138,11 @@ pub fn configuration(
         }
         None => return Ok(configuration),
     }
+    let schema = CompiledSchema::builtin(Kind::Catalog);
     if validate(
         CATALOG_FILE,
         &document,
-        &schemas.catalog,
+        &schema,
         "the catalog",
         None,
         diagnostics,
@@ -254,7 +257,7 @@ pub fn descriptor_files(
                 walk(
                     root,
                     &dir,
-                    &mut |name| name == SERVICE_FILE,
+                    &|name| name == SERVICE_FILE,
                     &mut files,
                     diagnostics,
                 )?;
@@ -283,13 +286,7 @@ pub fn descriptor_files(
             None => Some(root.join(default)).filter(|dir| dir.is_dir()),
         };
         if let Some(dir) = dir {
-            walk(
-                root,
-                &dir,
-                &mut |name| yaml_file(name),
-                &mut files,
-                diagnostics,
-            )?;
+            walk(root, &dir, &yaml_file, &mut files, diagnostics)?;
         }
     }
     // catalog.yaml is read by `configuration`; a walk of the root must not read it again.
@@ -390,86 +387,174 @@ pub fn lexically_inside(root: &Path, relative: &str) -> Option<PathBuf> {
     Some(joined)
 }
 
+/// What the walk found at one matching entry.
+enum Found {
+    File(DescriptorFile),
+    Finding(Diagnostic),
+}
+
+/// Deepest directory nesting walked below a source directory; deeper trees are reported.
+const MAX_WALK_DEPTH: usize = 256;
+
+/// Walks `dir` for files whose name `wanted` accepts, in parallel on rayon's pool (no
+/// threads spawned per walk, which matters for small catalogs). `.gitignore` files inside
+/// the walked tree apply to their directory and below, the deepest match winning as in git;
+/// `.git`, `node_modules` and `target` are never entered and symlinked directories are not
+/// followed. Symlinked files are resolved by [`classify`].
 fn walk(
     root: &Path,
     dir: &Path,
-    wanted: &mut dyn FnMut(&str) -> bool,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
     files: &mut BTreeSet<DescriptorFile>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), CompileError> {
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .parents(false)
-        .git_global(false)
-        .git_exclude(false)
-        .require_git(false)
-        .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && SKIPPED_DIRECTORIES
-                    .iter()
-                    .any(|skip| entry.file_name() == *skip))
-        })
-        .build();
-    for entry in walker {
-        let entry = entry.map_err(|error| CompileError::Io {
-            path: dir.to_path_buf(),
-            error: std::io::Error::other(error.to_string()),
-        })?;
-        let name = entry.file_name().to_string_lossy();
-        if !wanted(&name) {
-            continue;
-        }
-        let display = relative_path(root, entry.path());
-        let file_type = entry.file_type();
-        if entry.path_is_symlink() {
-            match std::fs::canonicalize(entry.path()) {
-                Ok(target) if target.starts_with(root) && target.is_file() => {
-                    files.insert(DescriptorFile {
-                        display,
-                        path: target,
-                    });
-                }
-                Ok(target) if target.starts_with(root) => diagnostics.push(
-                    Diagnostic::new(
-                        Code::PathEscape,
-                        "this descriptor is a symlink to something that is not a regular file",
-                    )
-                    .in_file(display),
-                ),
-                Ok(_) => diagnostics.push(
-                    Diagnostic::new(
-                        Code::PathEscape,
-                        "this descriptor is a symlink that leads outside the catalog root; it was not read",
-                    )
-                    .in_file(display)
-                    .with_help("replace the symlink with the file itself"),
-                ),
-                Err(_) => diagnostics.push(
-                    Diagnostic::new(Code::MissingFile, "this descriptor is a symlink to a file that does not exist")
-                        .in_file(display),
-                ),
+    for item in walk_dir(root, dir, &[], wanted, 0)? {
+        match item {
+            Found::File(file) => {
+                files.insert(file);
             }
-            continue;
-        }
-        if file_type.is_some_and(|t| t.is_file()) {
-            files.insert(DescriptorFile {
-                display,
-                path: entry.path().to_path_buf(),
-            });
-        } else if file_type.is_some_and(|t| !t.is_dir()) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::PathEscape,
-                    "this descriptor is not a regular file (a FIFO, socket or device); it was not read",
-                )
-                .in_file(display),
-            );
+            Found::Finding(diagnostic) => diagnostics.push(diagnostic),
         }
     }
     Ok(())
+}
+
+fn walk_dir(
+    root: &Path,
+    dir: &Path,
+    parent_ignores: &[Arc<Gitignore>],
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+    depth: usize,
+) -> Result<Vec<Found>, CompileError> {
+    let io = |error| CompileError::Io {
+        path: dir.to_path_buf(),
+        error,
+    };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let file_type = entry.file_type().map_err(io)?;
+        entries.push((entry.file_name(), file_type));
+    }
+    let mut ignores = parent_ignores.to_vec();
+    if entries
+        .iter()
+        .any(|(name, file_type)| name == ".gitignore" && file_type.is_file())
+        && let Some(gitignore) = read_gitignore(dir)
+    {
+        ignores.push(Arc::new(gitignore));
+    }
+    let mut found = Vec::new();
+    let mut subdirectories = Vec::new();
+    for (name, file_type) in entries {
+        let path = dir.join(&name);
+        if file_type.is_dir() {
+            if !SKIPPED_DIRECTORIES.iter().any(|skip| name == *skip)
+                && !ignored(&ignores, &path, true)
+            {
+                subdirectories.push(path);
+            }
+            continue;
+        }
+        if wanted(&name.to_string_lossy())
+            && !ignored(&ignores, &path, false)
+            && let Some(item) = classify(root, &path, file_type)
+        {
+            found.push(item);
+        }
+    }
+    if depth >= MAX_WALK_DEPTH && !subdirectories.is_empty() {
+        found.push(Found::Finding(
+            Diagnostic::new(
+                Code::YamlLimits,
+                format!("directories nest deeper than {MAX_WALK_DEPTH} levels here; deeper ones were not searched for descriptors"),
+            )
+            .in_file(relative_path(root, dir)),
+        ));
+        return Ok(found);
+    }
+    let nested: Vec<Result<Vec<Found>, CompileError>> = subdirectories
+        .par_iter()
+        .map(|sub| walk_dir(root, sub, &ignores, wanted, depth + 1))
+        .collect();
+    for items in nested {
+        found.extend(items?);
+    }
+    Ok(found)
+}
+
+/// The `.gitignore` of `dir`, when it can be read within the descriptor size limit.
+fn read_gitignore(dir: &Path) -> Option<Gitignore> {
+    let bytes = read_capped(&dir.join(".gitignore"), Limits::default().descriptor_bytes).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut builder = GitignoreBuilder::new(dir);
+    for line in text.lines() {
+        // A malformed pattern is skipped, as git does.
+        let _ = builder.add_line(None, line);
+    }
+    builder.build().ok()
+}
+
+/// Whether the deepest `.gitignore` with an opinion on `path` ignores it.
+fn ignored(ignores: &[Arc<Gitignore>], path: &Path, is_dir: bool) -> bool {
+    for gitignore in ignores.iter().rev() {
+        match gitignore.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
+}
+
+fn classify(root: &Path, path: &Path, file_type: std::fs::FileType) -> Option<Found> {
+    let display = relative_path(root, path);
+    if file_type.is_symlink() {
+        return Some(match std::fs::canonicalize(path) {
+            Ok(target) if target.starts_with(root) && target.is_file() => {
+                Found::File(DescriptorFile {
+                    display,
+                    path: target,
+                })
+            }
+            Ok(target) if target.starts_with(root) => Found::Finding(
+                Diagnostic::new(
+                    Code::PathEscape,
+                    "this descriptor is a symlink to something that is not a regular file",
+                )
+                .in_file(display),
+            ),
+            Ok(_) => Found::Finding(
+                Diagnostic::new(
+                    Code::PathEscape,
+                    "this descriptor is a symlink that leads outside the catalog root; it was not read",
+                )
+                .in_file(display)
+                .with_help("replace the symlink with the file itself"),
+            ),
+            Err(_) => Found::Finding(
+                Diagnostic::new(
+                    Code::MissingFile,
+                    "this descriptor is a symlink to a file that does not exist",
+                )
+                .in_file(display),
+            ),
+        });
+    }
+    if file_type.is_file() {
+        Some(Found::File(DescriptorFile {
+            display,
+            path: path.to_path_buf(),
+        }))
+    } else {
+        Some(Found::Finding(
+            Diagnostic::new(
+                Code::PathEscape,
+                "this descriptor is not a regular file (a FIFO, socket or device); it was not read",
+            )
+            .in_file(display),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -139,10 +139,17 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     let root = canonical_root(&options.root)?;
     let mut diagnostics = Vec::new();
 
-    let schemas = validate::Schemas::compile();
-    let configuration = discover::configuration(&root, &schemas, &mut diagnostics)?;
+    // Compiling the schemas takes about as long as discovering a small catalog: do both
+    // at once.
+    let (schemas, discovered) = rayon::join(validate::Schemas::compile, || {
+        let mut diagnostics = Vec::new();
+        let configuration = discover::configuration(&root, &mut diagnostics)?;
+        let files = discover::descriptor_files(&root, &configuration, &mut diagnostics)?;
+        Ok::<_, CompileError>((configuration, files, diagnostics))
+    });
+    let (configuration, files, found) = discovered?;
+    diagnostics.extend(found);
     let limits = Limits::from_config(configuration.catalog.limits.as_ref());
-    let files = discover::descriptor_files(&root, &configuration, &mut diagnostics)?;
     let extension = load::extension_schema(&root, &configuration, &limits, &mut diagnostics);
 
     let loaded = load::descriptors(&root, &files, &limits, &schemas, extension.as_ref())?;

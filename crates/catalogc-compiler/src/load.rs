@@ -113,7 +113,7 @@ fn load_document(
     let Some(kind) = kind_of(file, &document, diagnostics) else {
         return;
     };
-    if kind == Kind::Catalog {
+    let Some(schema) = schemas.of(kind) else {
         let span = document
             .spans
             .span_for("/kind", false)
@@ -130,16 +130,9 @@ fn load_document(
             ),
         );
         return;
-    }
+    };
     let subject = format!("this {}", kind.noun());
-    let mut valid = validate(
-        file,
-        &document,
-        schemas.of(kind),
-        &subject,
-        None,
-        diagnostics,
-    );
+    let mut valid = validate(file, &document, schema, &subject, None, diagnostics);
     if kind == Kind::Service
         && let Some(extension) = extension
     {

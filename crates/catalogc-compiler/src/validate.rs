@@ -41,9 +41,9 @@ impl CompiledSchema {
     }
 }
 
-/// The validators of one run.
+/// The validators of the descriptor kinds read from catalog files, compiled once per run.
+/// (The catalog's own schema is compiled only when there is a `catalog.yaml`.)
 pub struct Schemas {
-    pub catalog: CompiledSchema,
     pub service: CompiledSchema,
     pub team: CompiledSchema,
     pub scorecard: CompiledSchema,
@@ -52,19 +52,19 @@ pub struct Schemas {
 impl Schemas {
     pub fn compile() -> Schemas {
         Schemas {
-            catalog: CompiledSchema::builtin(Kind::Catalog),
             service: CompiledSchema::builtin(Kind::Service),
             team: CompiledSchema::builtin(Kind::Team),
             scorecard: CompiledSchema::builtin(Kind::Scorecard),
         }
     }
 
-    pub fn of(&self, kind: Kind) -> &CompiledSchema {
+    /// The schema of a kind found in descriptor files (`None` for `Catalog`).
+    pub fn of(&self, kind: Kind) -> Option<&CompiledSchema> {
         match kind {
-            Kind::Catalog => &self.catalog,
-            Kind::Service => &self.service,
-            Kind::Team => &self.team,
-            Kind::Scorecard => &self.scorecard,
+            Kind::Service => Some(&self.service),
+            Kind::Team => Some(&self.team),
+            Kind::Scorecard => Some(&self.scorecard),
+            Kind::Catalog => None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! diagnostic code, and hostile input.
 
 mod common;
+mod discovery;
 mod examples;
 mod fixtures;
 mod formats;

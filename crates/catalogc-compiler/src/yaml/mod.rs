@@ -18,6 +18,7 @@ mod scalar;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use catalogc_diagnostics::{Code, Diagnostic, Position, Span, quote};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
@@ -72,15 +73,41 @@ pub struct NodeSpan {
 }
 
 /// JSON pointer → source span of every node of a document (aliases: the alias itself).
+///
+/// Built in document order while parsing: pointers are appended to one text buffer (no
+/// allocation per node), and [`SpanMap::finish`] sorts the entries once for binary search.
 #[derive(Debug, Clone, Default)]
 pub struct SpanMap {
-    spans: HashMap<Box<str>, NodeSpan>,
+    text: String,
+    entries: Vec<SpanEntry>,
+    sorted: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SpanEntry {
+    start: u32,
+    len: u32,
+    span: NodeSpan,
 }
 
 impl SpanMap {
     /// The span of the node at `pointer`, if it was written in the source.
     pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
-        self.spans.get(pointer).copied()
+        let key = |entry: &SpanEntry| {
+            &self.text[entry.start as usize..(entry.start + entry.len) as usize]
+        };
+        if self.sorted {
+            self.entries
+                .binary_search_by(|entry| key(entry).cmp(pointer))
+                .ok()
+                .map(|index| self.entries[index].span)
+        } else {
+            self.entries
+                .iter()
+                .rev()
+                .find(|entry| key(entry) == pointer)
+                .map(|entry| entry.span)
+        }
     }
 
     /// The span of the node at `pointer`, or of its nearest ancestor written in the source
@@ -88,8 +115,8 @@ impl SpanMap {
     pub fn locate(&self, pointer: &str) -> Option<NodeSpan> {
         let mut current = pointer;
         loop {
-            if let Some(span) = self.spans.get(current) {
-                return Some(*span);
+            if let Some(span) = self.get(current) {
+                return Some(span);
             }
             current = &current[..current.rfind('/')?];
         }
@@ -106,15 +133,31 @@ impl SpanMap {
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.entries.is_empty()
     }
 
     fn insert(&mut self, pointer: &str, span: NodeSpan) {
-        self.spans.insert(pointer.into(), span);
+        let (Ok(start), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(pointer.len()))
+        else {
+            // Beyond 4 GiB of pointer text: the node stays locatable through its ancestors.
+            return;
+        };
+        self.text.push_str(pointer);
+        self.entries.push(SpanEntry { start, len, span });
+        self.sorted = false;
+    }
+
+    /// Sorts the entries for lookups by binary search.
+    fn finish(&mut self) {
+        let text = &self.text;
+        let key =
+            |entry: &SpanEntry| &text[entry.start as usize..(entry.start + entry.len) as usize];
+        self.entries.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        self.sorted = true;
     }
 }
 
@@ -380,9 +423,11 @@ impl<'t> Builder<'t> {
             // A lone `---` or an empty document: nothing to describe.
             return;
         }
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.finish();
         self.documents.push(Document {
             value,
-            spans: std::mem::take(&mut self.spans),
+            spans,
             start: self.document_start,
             reported: std::mem::take(&mut self.reported),
         });
@@ -395,8 +440,8 @@ impl<'t> Builder<'t> {
         let slot = match self.frames.last() {
             None => Slot::Root,
             Some(Frame::Sequence { items, .. }) => {
-                self.pointer.push('/');
-                self.pointer.push_str(&items.len().to_string());
+                // Writing to a String cannot fail.
+                let _ = write!(self.pointer, "/{}", items.len());
                 Slot::Item
             }
             Some(Frame::Mapping {
@@ -438,8 +483,7 @@ impl<'t> Builder<'t> {
             Slot::Root | Slot::Item => None,
             Slot::Discard | Slot::Merge | Slot::ComplexKey => return,
         };
-        let pointer = self.pointer.clone();
-        self.spans.insert(&pointer, NodeSpan { value, key });
+        self.spans.insert(&self.pointer, NodeSpan { value, key });
     }
 
     fn scalar(
