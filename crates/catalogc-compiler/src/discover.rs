@@ -75,13 +75,7 @@ pub fn configuration(
     }
     configuration.has_catalog_file = true;
     let limits = Limits::default();
-    let Some(text) = read_descriptor(
-        root,
-        &path,
-        CATALOG_FILE,
-        limits.descriptor_bytes,
-        diagnostics,
-    )?
+    let Some(text) = read_descriptor(&path, CATALOG_FILE, limits.descriptor_bytes, diagnostics)?
     else {
         return Ok(configuration);
     };
@@ -181,13 +175,11 @@ fn implicit_catalog_name(root: &Path) -> String {
 /// Reads a descriptor file within the limits, turning content problems into findings and
 /// operating-system failures into [`CompileError::Io`].
 pub fn read_descriptor(
-    root: &Path,
     path: &Path,
     display: &str,
     limit: u64,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<String>, CompileError> {
-    let _ = root;
     match read_capped(path, limit) {
         Ok(bytes) => match decode(display, bytes) {
             Ok(text) => Ok(Some(text)),

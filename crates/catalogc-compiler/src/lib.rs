@@ -152,7 +152,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     let limits = Limits::from_config(configuration.catalog.limits.as_ref());
     let extension = load::extension_schema(&root, &configuration, &limits, &mut diagnostics);
 
-    let loaded = load::descriptors(&root, &files, &limits, &schemas, extension.as_ref())?;
+    let loaded = load::descriptors(&files, &limits, &schemas, extension.as_ref())?;
     let mut sources = configuration.sources;
     let mut files_read = configuration.files_read;
     let mut services = Vec::new();

@@ -43,7 +43,6 @@ pub struct Extension {
 /// Loads and validates every descriptor file in parallel. Files that could not be read as
 /// text still appear (with their findings) so the report counts them.
 pub fn descriptors(
-    root: &Path,
     files: &[DescriptorFile],
     limits: &Limits,
     schemas: &Schemas,
@@ -51,12 +50,11 @@ pub fn descriptors(
 ) -> Result<Vec<LoadedFile>, CompileError> {
     files
         .par_iter()
-        .map(|file| load_file(root, file, limits, schemas, extension))
+        .map(|file| load_file(file, limits, schemas, extension))
         .collect()
 }
 
 fn load_file(
-    root: &Path,
     file: &DescriptorFile,
     limits: &Limits,
     schemas: &Schemas,
@@ -72,7 +70,6 @@ fn load_file(
     };
     let display = file.display.as_str();
     let Some(text) = read_descriptor(
-        root,
         &file.path,
         display,
         limits.descriptor_bytes,
