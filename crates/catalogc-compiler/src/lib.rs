@@ -9,7 +9,8 @@ mod limits;
 mod load;
 mod names;
 mod panic;
-mod resolve;
+pub mod resolve;
+pub mod resources;
 pub mod source;
 mod suggest;
 pub mod validate;
@@ -26,7 +27,7 @@ use catalogc_model::{Catalog, RuleLevel, Scorecard, Service, Team};
 pub use discover::find_root;
 pub use limits::Limits;
 pub use panic::{contain_panic, install_panic_hook};
-pub use resolve::Graph;
+pub use resolve::{Closures, Edge, EdgeOrigin, Graph};
 pub use suggest::did_you_mean;
 pub use yaml::SpanMap;
 
@@ -174,7 +175,8 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     });
 
     names::check(&services, &teams, &scorecards, &mut diagnostics);
-    let graph = resolve::Graph::build(&services);
+    let graph = resolve::Graph::resolve(&services, &mut diagnostics);
+    resolve::check_team_tree(&teams, &mut diagnostics);
 
     apply_rules(&configuration.catalog, &mut diagnostics);
     sort_diagnostics(&mut diagnostics);

@@ -64,6 +64,8 @@ codes! {
         "`dependsOn` names no Service";
     UnknownApi => "unknown-api", Error,
         "`apis.consumes` names an API nobody provides";
+    SelfDependency => "self-dependency", Error,
+        "a service lists itself in `dependsOn`";
     DependencyCycle => "dependency-cycle", Warning,
         "services depend on each other in a cycle";
     TeamCycle => "team-cycle", Error,

@@ -25,7 +25,7 @@
 
 use std::collections::BTreeMap;
 
-use catalogc_compiler::{Compilation, Entity};
+use catalogc_compiler::{Closures, Compilation, Entity};
 use catalogc_diagnostics::render::json as json_render;
 use catalogc_model::{ResourceRef, Service, Team};
 use serde_json::{Map, Value, json};
@@ -36,10 +36,11 @@ pub const BUNDLE_KIND: &str = "CatalogBundle";
 /// The whole `catalog.json` document.
 pub fn bundle(compilation: &Compilation) -> Value {
     let catalog = &compilation.catalog;
+    let closures = compilation.graph.closures();
     let services: Vec<Value> = compilation
         .services
         .iter()
-        .map(|service| service_entry(compilation, service))
+        .map(|service| service_entry(compilation, &closures, service))
         .collect();
     let teams: Vec<Value> = compilation
         .teams
@@ -62,7 +63,11 @@ pub fn bundle(compilation: &Compilation) -> Value {
 }
 
 /// One service's entry: its descriptor fields as written, plus what resolution derived.
-pub fn service_entry(compilation: &Compilation, service: &Entity<Service>) -> Value {
+pub fn service_entry(
+    compilation: &Compilation,
+    closures: &Closures,
+    service: &Entity<Service>,
+) -> Value {
     let value = &service.value;
     let mut entry = match serde_json::to_value(value) {
         Ok(Value::Object(map)) => map,
@@ -86,8 +91,14 @@ pub fn service_entry(compilation: &Compilation, service: &Entity<Service>) -> Va
     entry.insert("dependsOn".into(), json!(depends_on));
     entry.insert("dependencies".into(), json!(value.depends_on));
     entry.insert("dependents".into(), json!(graph.downstream(name)));
-    entry.insert("upstreamAll".into(), json!(graph.upstream_all(name)));
-    entry.insert("downstreamAll".into(), json!(graph.downstream_all(name)));
+    entry.insert(
+        "upstreamAll".into(),
+        json!(graph.closure_names(closures, name, true)),
+    );
+    entry.insert(
+        "downstreamAll".into(),
+        json!(graph.closure_names(closures, name, false)),
+    );
     entry.insert(
         "apis".into(),
         serde_json::to_value(value.apis.clone().unwrap_or_default()).unwrap_or(Value::Null),

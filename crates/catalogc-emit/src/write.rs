@@ -131,6 +131,7 @@ fn stage_bundle(compilation: &Compilation, stage: &Path) -> Result<Vec<String>, 
     write("catalog.json", &pretty(&bundle(compilation)))?;
     let services_dir = stage.join("services");
     fs::create_dir(&services_dir).map_err(io_error(&services_dir))?;
+    let closures = compilation.graph.closures();
     for service in &compilation.services {
         let name = service.value.name.as_str();
         // Names are validated against `^[a-z0-9-]+$`; anything else never becomes a path.
@@ -143,7 +144,7 @@ fn stage_bundle(compilation: &Compilation, stage: &Path) -> Result<Vec<String>, 
         }
         write(
             &format!("services/{name}.json"),
-            &pretty(&service_entry(compilation, service)),
+            &pretty(&service_entry(compilation, &closures, service)),
         )?;
     }
     written.sort();
