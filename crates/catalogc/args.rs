@@ -45,6 +45,9 @@ pub enum Command {
     /// Compile the catalog into a bundle directory (catalog.json, one file per service).
     #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
+    /// Print the dependency graph, or one service's neighbourhood (DOT, Mermaid or JSON).
+    #[command(after_help = GRAPH_EXAMPLES)]
+    Graph(GraphArgs),
     /// Explain a diagnostic code: what it means, why it matters, how to fix it.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
@@ -71,6 +74,16 @@ Examples:
 
 Nothing is written when the catalog has errors. The previous bundle in --out is replaced
 atomically; a non-empty directory that is not a catalogc bundle is never overwritten.";
+
+const GRAPH_EXAMPLES: &str = "\
+Examples:
+  catalogc graph > graph.dot                      the whole organisation, Graphviz DOT
+  catalogc graph billing --format mermaid         billing and two hops around it, Mermaid
+  catalogc graph billing --downstream --depth 5   who is affected when billing fails
+  catalogc graph checkout --upstream --format json
+
+Edges point from a service to the upstream service it depends on; asynchronous
+dependencies are dashed. Render DOT with `dot -Tsvg graph.dot > graph.svg`.";
 
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
@@ -136,6 +149,36 @@ pub struct BuildArgs {
     /// Output format of the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+    /// `{"nodes": [...], "edges": [...]}`.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Draw this service's neighbourhood instead of the whole graph.
+    pub service: Option<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// Only services SERVICE depends on (directly or not).
+    #[arg(long, requires = "service", conflicts_with = "downstream")]
+    pub upstream: bool,
+    /// Only services depending on SERVICE (directly or not).
+    #[arg(long, requires = "service")]
+    pub downstream: bool,
+    /// How many hops from SERVICE to include (default 2).
+    #[arg(long, value_name = "N", requires = "service")]
+    pub depth: Option<usize>,
 }
 
 #[derive(Debug, Args)]

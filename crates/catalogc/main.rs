@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod interrupt;
 mod output;
 
 use std::process::ExitCode;
@@ -22,10 +23,13 @@ pub enum ExitStatus {
     Failure,
     /// catalogc itself failed; the message is printed as one line.
     Error(String),
+    /// Ctrl-C or SIGTERM (status 130).
+    Interrupted,
 }
 
 fn main() -> ExitCode {
     catalogc_compiler::install_panic_hook();
+    interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => commands::check::run(&args, color),
         Command::Build(args) => commands::build::run(&args, color),
+        Command::Graph(args) => commands::graph::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
     };
@@ -46,6 +51,10 @@ fn main() -> ExitCode {
         ExitStatus::Error(message) => {
             eprintln!("catalogc failed: {message}");
             ExitCode::from(2)
+        }
+        ExitStatus::Interrupted => {
+            eprintln!("catalogc: interrupted; nothing was changed");
+            ExitCode::from(130)
         }
     }
 }

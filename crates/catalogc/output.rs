@@ -56,15 +56,19 @@ pub fn report(
             env!("CARGO_PKG_VERSION"),
         ),
     };
+    write_stdout(&text)
+}
+
+/// Writes `text` to standard output; a closed pipe (`catalogc check | head`) is not an error.
+pub fn write_stdout(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
         Ok(()) => Ok(()),
-        // A closed pipe (`catalogc check | head`) is not a failure of the check.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write the report: {e}")),
+        Err(e) => Err(format!("cannot write to standard output: {e}")),
     }
 }
 

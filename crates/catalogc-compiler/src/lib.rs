@@ -4,7 +4,9 @@
 //! prints or exits. One run reports every problem it can find: a broken file does not stop the
 //! others from being checked.
 
+pub mod artifacts;
 mod discover;
+pub mod inventory;
 mod limits;
 mod load;
 mod names;
@@ -90,6 +92,22 @@ pub struct Compilation {
 }
 
 impl Compilation {
+    /// The service named `name` (the first one, when a name is duplicated).
+    pub fn service(&self, name: &str) -> Option<&Entity<Service>> {
+        let at = self
+            .services
+            .partition_point(|s| s.value.name.as_str() < name);
+        self.services
+            .get(at)
+            .filter(|s| s.value.name.as_str() == name)
+    }
+
+    /// The team named `name` (the first one, when a name is duplicated).
+    pub fn team(&self, name: &str) -> Option<&Entity<Team>> {
+        let at = self.teams.partition_point(|t| t.value.name.as_str() < name);
+        self.teams.get(at).filter(|t| t.value.name.as_str() == name)
+    }
+
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics

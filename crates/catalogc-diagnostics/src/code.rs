@@ -84,6 +84,8 @@ codes! {
         "a path leaves its repository (`..`, absolute, symlink out, special file)";
     InvalidApiSpec => "invalid-api-spec", Error,
         "an API spec is not a valid OpenAPI/AsyncAPI document";
+    InvalidPipeline => "invalid-pipeline", Error,
+        "a `pipelines` file is not a GitHub Actions workflow";
     DeprecatedDependency => "deprecated-dependency", Warning,
         "a live service depends on a deprecated or retired one";
     InvalidScorecard => "invalid-scorecard", Error,

@@ -1,167 +1,190 @@
-//! `catalog.json`: the compiled catalog as one JSON document.
-//!
-//! # Format
-//!
-//! ```json
-//! {
-//!   "apiVersion": "catalogc/v1",
-//!   "kind": "CatalogBundle",
-//!   "catalog": {"name": "acme", "title": "Acme Corp"},
-//!   "services": [{"name": "billing", "title": "Billing", "owner": "payments",
-//!                 "lifecycle": "production", "tier": 1,
-//!                 "source": {"file": "repos/billing/service.yaml", "line": 1},
-//!                 "dependsOn": ["ledger"], "dependents": ["checkout"],
-//!                 "upstreamAll": ["ledger"], "downstreamAll": ["checkout", "web"],
-//!                 "apis": {...}, "resources": ["gateway:prod/billing-svc"], "scores": [], ...}],
-//!   "teams": [{"name": "payments", "services": ["billing"], "children": [], ...}],
-//!   "resources": [],
-//!   "scorecards": [],
-//!   "diagnostics": [ ...warnings, in the JSON diagnostics shape... ]
-//! }
-//! ```
-//!
-//! Keys of every object are sorted (serde_json's map), lists are sorted by name, and absent
-//! optional descriptor fields are left out.
+//! Builds the typed bundle ([`catalogc_model::Bundle`]) from a compilation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use catalogc_compiler::{Closures, Compilation, Entity};
+use catalogc_compiler::{Closures, Compilation, EdgeOrigin, Entity};
 use catalogc_diagnostics::render::json as json_render;
-use catalogc_model::{ResourceRef, Service, Team};
-use serde_json::{Map, Value, json};
+use catalogc_model::{
+    API_VERSION, BUNDLE_KIND, Bundle, BundleApi, BundleApis, BundleCatalog, BundleDependency,
+    BundleService, BundleTeam, ResourceRef, Service, SourceRef, Team,
+};
+use rayon::prelude::*;
 
-/// `kind` of the bundle document.
-pub const BUNDLE_KIND: &str = "CatalogBundle";
-
-/// The whole `catalog.json` document.
-pub fn bundle(compilation: &Compilation) -> Value {
+/// The whole bundle of `compilation`.
+pub fn bundle(compilation: &Compilation) -> Bundle {
     let catalog = &compilation.catalog;
     let closures = compilation.graph.closures();
-    let services: Vec<Value> = compilation
+    let consumers = api_consumers(compilation);
+    // Duplicated names are errors, so a bundle never has them; keep the first anyway.
+    let services: Vec<BundleService> = compilation
         .services
-        .iter()
-        .map(|service| service_entry(compilation, &closures, service))
+        .par_iter()
+        .enumerate()
+        .filter(|(i, s)| *i == 0 || compilation.services[i - 1].value.name != s.value.name)
+        .map(|(_, service)| service_entry(compilation, &closures, &consumers, service))
         .collect();
-    let teams: Vec<Value> = compilation
+    let teams = compilation
         .teams
         .iter()
         .map(|team| team_entry(compilation, team))
         .collect();
-    json!({
-        "apiVersion": catalogc_model::API_VERSION,
-        "kind": BUNDLE_KIND,
-        "catalog": {
-            "name": catalog.name,
-            "title": catalog.title.clone().unwrap_or_else(|| catalog.name.to_string()),
+    Bundle {
+        api_version: API_VERSION.to_owned(),
+        kind: BUNDLE_KIND.to_owned(),
+        catalog: BundleCatalog {
+            name: catalog.name.to_string(),
+            title: catalog
+                .title
+                .clone()
+                .unwrap_or_else(|| catalog.name.to_string()),
+            description: catalog.description.clone(),
         },
-        "services": services,
-        "teams": teams,
-        "resources": [],
-        "scorecards": [],
-        "diagnostics": json_render::to_values(&compilation.diagnostics),
-    })
+        services,
+        teams,
+        resources: Vec::new(),
+        scorecards: Vec::new(),
+        diagnostics: json_render::to_values(&compilation.diagnostics),
+    }
 }
 
-/// One service's entry: its descriptor fields as written, plus what resolution derived.
-pub fn service_entry(
+/// API name → services consuming it, sorted.
+fn api_consumers(compilation: &Compilation) -> BTreeMap<&str, BTreeSet<&str>> {
+    let mut consumers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for service in &compilation.services {
+        if let Some(apis) = &service.value.apis {
+            for api in &apis.consumes {
+                consumers
+                    .entry(api.as_str())
+                    .or_default()
+                    .insert(service.value.name.as_str());
+            }
+        }
+    }
+    consumers
+}
+
+fn service_entry(
     compilation: &Compilation,
     closures: &Closures,
+    consumers: &BTreeMap<&str, BTreeSet<&str>>,
     service: &Entity<Service>,
-) -> Value {
+) -> BundleService {
     let value = &service.value;
-    let mut entry = match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    entry.remove("apiVersion");
-    entry.remove("kind");
     let name = value.name.as_str();
     let graph = &compilation.graph;
-    entry.insert(
-        "title".into(),
-        json!(value.title.clone().unwrap_or_else(|| name.to_owned())),
-    );
-    entry.insert("tier".into(), json!(value.tier));
-    entry.insert("source".into(), source(service));
-    let depends_on: Vec<&str> = value
-        .depends_on
+    let dependencies = graph
+        .dependencies(name)
+        .into_iter()
+        .map(|(upstream, edge)| BundleDependency {
+            service: upstream.to_owned(),
+            kind: edge.kind,
+            critical: edge.critical,
+            apis: edge
+                .origins
+                .iter()
+                .filter_map(|origin| match origin {
+                    EdgeOrigin::Consumes(_, api) => Some(api.clone()),
+                    EdgeOrigin::DependsOn(_) => None,
+                })
+                .collect(),
+        })
+        .collect::<Vec<_>>();
+    let apis = value.apis.clone().unwrap_or_default();
+    let provides = apis
+        .provides
         .iter()
-        .map(|d| d.service().as_str())
+        .map(|api| BundleApi {
+            name: api.name.to_string(),
+            api_type: api.api_type,
+            spec: api.spec.as_ref().map(|spec| spec.to_string()),
+            description: api.description.clone(),
+            summary: None,
+            consumers: consumers
+                .get(api.name.as_str())
+                .map(|set| set.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default(),
+        })
         .collect();
-    entry.insert("dependsOn".into(), json!(depends_on));
-    entry.insert("dependencies".into(), json!(value.depends_on));
-    entry.insert("dependents".into(), json!(graph.downstream(name)));
-    entry.insert(
-        "upstreamAll".into(),
-        json!(graph.closure_names(closures, name, true)),
-    );
-    entry.insert(
-        "downstreamAll".into(),
-        json!(graph.closure_names(closures, name, false)),
-    );
-    entry.insert(
-        "apis".into(),
-        serde_json::to_value(value.apis.clone().unwrap_or_default()).unwrap_or(Value::Null),
-    );
-    let resources: Vec<String> = value.resources.iter().map(resource_key).collect();
-    entry.insert("resources".into(), json!(resources));
-    entry.insert("scores".into(), json!([]));
-    Value::Object(entry)
+    let mut resources: Vec<String> = value.resources.iter().map(resource_key).collect();
+    resources.sort();
+    resources.dedup();
+    BundleService {
+        name: name.to_owned(),
+        title: value.title.clone().unwrap_or_else(|| name.to_owned()),
+        description: value.description.clone(),
+        owner: value.owner.to_string(),
+        additional_owners: value
+            .additional_owners
+            .iter()
+            .map(|o| o.to_string())
+            .collect(),
+        lifecycle: value.lifecycle,
+        tier: value.tier,
+        system: value.system.clone(),
+        tags: value.tags.iter().map(|t| t.to_string()).collect(),
+        labels: value.labels.clone(),
+        links: value.links.clone(),
+        repository: value.repository.as_ref().map(|r| r.to_string()),
+        source: source(service),
+        depends_on: dependencies.iter().map(|d| d.service.clone()).collect(),
+        dependencies,
+        dependents: graph.downstream(name),
+        upstream_all: graph.closure_names(closures, name, true),
+        downstream_all: graph.closure_names(closures, name, false),
+        apis: BundleApis {
+            provides,
+            consumes: apis.consumes.iter().map(|c| c.to_string()).collect(),
+        },
+        resources,
+        docs: Vec::new(),
+        pipelines: Vec::new(),
+        api_products: value.api_products.clone(),
+        custom: value.custom.clone(),
+        scores: Vec::new(),
+    }
 }
 
-fn team_entry(compilation: &Compilation, team: &Entity<Team>) -> Value {
+fn team_entry(compilation: &Compilation, team: &Entity<Team>) -> BundleTeam {
     let value = &team.value;
-    let mut entry = match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    entry.remove("apiVersion");
-    entry.remove("kind");
     let name = value.name.as_str();
-    entry.insert(
-        "title".into(),
-        json!(value.title.clone().unwrap_or_else(|| name.to_owned())),
-    );
-    entry.insert("source".into(), source(team));
-    let children: Vec<&str> = compilation
+    let children = compilation
         .teams
         .iter()
         .filter(|t| t.value.parent.as_deref() == Some(name))
-        .map(|t| t.value.name.as_str())
+        .map(|t| t.value.name.to_string())
         .collect();
-    entry.insert("children".into(), json!(children));
-    let mut owned: BTreeMap<&str, &str> = BTreeMap::new();
-    for service in &compilation.services {
-        if service.value.owner.as_str() == name {
-            owned.insert(service.value.name.as_str(), "owner");
-        } else if service
-            .value
-            .additional_owners
-            .iter()
-            .any(|o| o.as_str() == name)
-        {
-            owned
-                .entry(service.value.name.as_str())
-                .or_insert("additional");
-        }
+    let services = compilation
+        .services
+        .iter()
+        .filter(|s| s.value.owner.as_str() == name)
+        .map(|s| s.value.name.to_string())
+        .collect();
+    let shared_services = compilation
+        .services
+        .iter()
+        .filter(|s| s.value.additional_owners.iter().any(|o| o.as_str() == name))
+        .map(|s| s.value.name.to_string())
+        .collect();
+    BundleTeam {
+        name: name.to_owned(),
+        title: value.title.clone().unwrap_or_else(|| name.to_owned()),
+        description: value.description.clone(),
+        parent: value.parent.as_ref().map(|p| p.to_string()),
+        children,
+        members: value.members.clone(),
+        contacts: value.contacts.clone(),
+        github: value.github.as_ref().map(|g| g.to_string()),
+        services,
+        shared_services,
+        source: source(team),
     }
-    let services: Vec<&str> = owned
-        .iter()
-        .filter(|(_, role)| **role == "owner")
-        .map(|(service, _)| *service)
-        .collect();
-    let shared: Vec<&str> = owned
-        .iter()
-        .filter(|(_, role)| **role == "additional")
-        .map(|(service, _)| *service)
-        .collect();
-    entry.insert("services".into(), json!(services));
-    entry.insert("sharedServices".into(), json!(shared));
-    Value::Object(entry)
 }
 
-fn source<T>(entity: &Entity<T>) -> Value {
-    json!({"file": entity.file, "line": entity.start.line})
+fn source<T>(entity: &Entity<T>) -> SourceRef {
+    SourceRef {
+        file: entity.file.clone(),
+        line: entity.start.line,
+    }
 }
 
 /// The `integration:id` form of a resource mapping.

@@ -1,21 +1,27 @@
 //! Atomic bundle writing.
 //!
 //! The bundle is staged in a hidden temporary directory next to the output directory (same
-//! filesystem, so renames are atomic), then swapped in: the previous bundle is renamed aside,
-//! the staged one renamed into place, and the old one removed. If anything fails before the
-//! swap, the staged directory is removed and the previous bundle is untouched. The output
-//! directory is never written through a symlink, and a non-empty directory that is not a
-//! previous bundle (no marker file) is never replaced.
+//! filesystem), then swapped in: with `renameat2(RENAME_EXCHANGE)` where the filesystem has
+//! it (one atomic step: readers see the old bundle or the new one, never neither), else by
+//! the shortest two-step swap (old aside, new in place). The old bundle is then removed. If
+//! anything fails or the build is interrupted before the swap, the staged directory is
+//! removed and the previous bundle is untouched. The output directory is never written
+//! through a symlink, and a non-empty directory that is not a previous bundle (no marker
+//! file) is never replaced.
 
 use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use catalogc_compiler::Compilation;
-use serde_json::Value;
+use rayon::prelude::*;
+use serde::Serialize;
 
-use crate::bundle::{bundle, service_entry};
+use crate::bundle::bundle;
+use crate::codeowners::codeowners;
+use crate::graph::View;
 
 /// Marks a directory as a catalogc bundle that a later build may replace.
 pub const MARKER_FILE: &str = ".catalogc-bundle";
@@ -27,6 +33,8 @@ pub enum EmitError {
     Refused { path: PathBuf, reason: String },
     /// The filesystem failed.
     Io { path: PathBuf, error: io::Error },
+    /// Ctrl-C or SIGTERM arrived; nothing was changed.
+    Interrupted,
 }
 
 impl fmt::Display for EmitError {
@@ -40,6 +48,7 @@ impl fmt::Display for EmitError {
                 )
             }
             EmitError::Io { path, error } => write!(f, "cannot write {}: {error}", path.display()),
+            EmitError::Interrupted => f.write_str("interrupted; the previous bundle is unchanged"),
         }
     }
 }
@@ -53,9 +62,13 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
     }
 }
 
-/// Writes the bundle of `compilation` to `out`, atomically. Returns the files written,
-/// relative to `out`, sorted.
-pub fn write_bundle(compilation: &Compilation, out: &Path) -> Result<Vec<String>, EmitError> {
+/// Writes the bundle of `compilation` to `out`, atomically. `cancel` is polled between files
+/// and before the swap. Returns the files written, relative to `out`, sorted.
+pub fn write_bundle(
+    compilation: &Compilation,
+    out: &Path,
+    cancel: &AtomicBool,
+) -> Result<Vec<String>, EmitError> {
     check_destination(out)?;
     let parent = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -67,21 +80,15 @@ pub fn write_bundle(compilation: &Compilation, out: &Path) -> Result<Vec<String>
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bundle".to_owned());
     let stage = parent.join(format!(".{name}.catalogc-staging-{}", std::process::id()));
-    if stage.exists() {
+    if fs::symlink_metadata(&stage).is_ok() {
         fs::remove_dir_all(&stage).map_err(io_error(&stage))?;
     }
-    let written = match stage_bundle(compilation, &stage) {
-        Ok(written) => written,
-        Err(error) => {
-            let _ = fs::remove_dir_all(&stage);
-            return Err(error);
-        }
-    };
-    if let Err(error) = swap_in(&stage, out, &parent, &name) {
+    let result = stage_bundle(compilation, &stage, cancel)
+        .and_then(|written| swap_in(&stage, out, &parent, &name, cancel).map(|()| written));
+    if result.is_err() {
         let _ = fs::remove_dir_all(&stage);
-        return Err(error);
     }
-    Ok(written)
+    result
 }
 
 /// Refuses symlinks, files, and non-empty directories without the bundle marker.
@@ -115,55 +122,95 @@ fn check_destination(out: &Path) -> Result<(), EmitError> {
     Ok(())
 }
 
-fn stage_bundle(compilation: &Compilation, stage: &Path) -> Result<Vec<String>, EmitError> {
+fn stage_bundle(
+    compilation: &Compilation,
+    stage: &Path,
+    cancel: &AtomicBool,
+) -> Result<Vec<String>, EmitError> {
+    let interrupted = || {
+        if cancel.load(Ordering::SeqCst) {
+            Err(EmitError::Interrupted)
+        } else {
+            Ok(())
+        }
+    };
     fs::create_dir(stage).map_err(io_error(stage))?;
-    let mut written = Vec::new();
-    let mut write = |relative: &str, bytes: &[u8]| -> Result<(), EmitError> {
+    let write = |relative: &str, bytes: &[u8]| -> Result<String, EmitError> {
         let path = stage.join(relative);
         fs::write(&path, bytes).map_err(io_error(&path))?;
-        written.push(relative.to_owned());
-        Ok(())
+        Ok(relative.to_owned())
     };
-    write(
+    let mut written = vec![write(
         MARKER_FILE,
         b"This directory is a catalogc bundle; `catalogc build` replaces it.\n",
-    )?;
-    write("catalog.json", &pretty(&bundle(compilation)))?;
+    )?];
+    let bundle = bundle(compilation);
+    interrupted()?;
+    written.push(write("catalog.json", &pretty(&bundle))?);
+    let view = View::all(compilation);
+    written.push(write("graph.dot", view.dot().as_bytes())?);
+    written.push(write("graph.mmd", view.mermaid().as_bytes())?);
+    written.push(write("CODEOWNERS", codeowners(compilation).as_bytes())?);
     let services_dir = stage.join("services");
     fs::create_dir(&services_dir).map_err(io_error(&services_dir))?;
-    let closures = compilation.graph.closures();
-    for service in &compilation.services {
-        let name = service.value.name.as_str();
-        // Names are validated against `^[a-z0-9-]+$`; anything else never becomes a path.
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            continue;
-        }
-        write(
-            &format!("services/{name}.json"),
-            &pretty(&service_entry(compilation, &closures, service)),
-        )?;
+    let per_service: Vec<Result<String, EmitError>> = bundle
+        .services
+        .par_iter()
+        .map(|service| {
+            interrupted()?;
+            // Names match `^[a-z0-9-]+$` (validated); anything else never becomes a path.
+            let name = service.name.as_str();
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                return Err(EmitError::Refused {
+                    path: services_dir.clone(),
+                    reason: format!("`{name}` is not a safe file name"),
+                });
+            }
+            write(&format!("services/{name}.json"), &pretty(service))
+        })
+        .collect();
+    for file in per_service {
+        written.push(file?);
     }
+    interrupted()?;
     written.sort();
     Ok(written)
 }
 
-fn pretty(value: &Value) -> Vec<u8> {
+fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }
 
 /// Moves the staged bundle to `out`, replacing a previous bundle.
-fn swap_in(stage: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), EmitError> {
+fn swap_in(
+    stage: &Path,
+    out: &Path,
+    parent: &Path,
+    name: &str,
+    cancel: &AtomicBool,
+) -> Result<(), EmitError> {
+    if cancel.load(Ordering::SeqCst) {
+        return Err(EmitError::Interrupted);
+    }
     if fs::symlink_metadata(out).is_err() {
         return fs::rename(stage, out).map_err(io_error(out));
     }
+    match exchange(stage, out) {
+        Ok(()) => {
+            // `stage` now holds the previous bundle.
+            return fs::remove_dir_all(stage).map_err(io_error(stage));
+        }
+        Err(error) if exchange_unsupported(&error) => {}
+        Err(error) => return Err(io_error(out)(error)),
+    }
     let old = parent.join(format!(".{name}.catalogc-previous-{}", std::process::id()));
-    if old.exists() {
+    if fs::symlink_metadata(&old).is_ok() {
         fs::remove_dir_all(&old).map_err(io_error(&old))?;
     }
     fs::rename(out, &old).map_err(io_error(out))?;
@@ -173,4 +220,21 @@ fn swap_in(stage: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Em
         return Err(io_error(out)(error));
     }
     fs::remove_dir_all(&old).map_err(io_error(&old))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Filesystems or kernels without `RENAME_EXCHANGE` answer EINVAL or ENOSYS.
+fn exchange_unsupported(error: &io::Error) -> bool {
+    matches!(error.raw_os_error(), Some(22) | Some(38) | Some(95))
+        || error.kind() == io::ErrorKind::Unsupported
 }

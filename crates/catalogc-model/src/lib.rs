@@ -7,6 +7,7 @@
 //!
 //! No I/O happens here.
 
+mod bundle;
 mod catalog;
 mod names;
 mod scorecard;
@@ -15,6 +16,7 @@ mod team;
 
 pub mod schema;
 
+pub use bundle::*;
 pub use catalog::*;
 pub use names::*;
 pub use scorecard::*;

@@ -25,11 +25,15 @@ pub fn file_name(kind: Kind) -> String {
     format!("{}.schema.json", kind.noun())
 }
 
-/// Every descriptor schema with its file name, in a fixed order.
+/// The file name of the bundle's (`catalog.json`) schema.
+pub const BUNDLE_FILE: &str = "bundle.schema.json";
+
+/// Every schema with its file name, in a fixed order: the descriptor kinds, then the bundle.
 pub fn all() -> Vec<(String, Value)> {
     Kind::ALL
         .into_iter()
         .map(|kind| (file_name(kind), schema_of(kind)))
+        .chain(std::iter::once((BUNDLE_FILE.to_owned(), bundle())))
         .collect()
 }
 
@@ -46,6 +50,15 @@ pub fn generate<T: JsonSchema>() -> Value {
         .with_transform(NoNull)
         .into_generator();
     generator.into_root_schema_for::<T>().to_value()
+}
+
+/// The schema of the bundle, `catalog.json`. Unlike descriptors, the bundle does hold
+/// `null` (a service without a tier, a scorecard level not reached), so it keeps them.
+pub fn bundle() -> Value {
+    SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<crate::Bundle>()
+        .to_value()
 }
 
 /// Descriptors never hold `null`: an absent optional field is left out. serde models those
@@ -124,7 +137,8 @@ mod tests {
 
     #[test]
     fn schemas_are_draft_2020_12_without_null() {
-        for (file, schema) in all() {
+        for kind in Kind::ALL {
+            let (file, schema) = (file_name(kind), schema_of(kind));
             assert_eq!(
                 schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
                 "{file}"

@@ -29,8 +29,12 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
         );
         return ExitStatus::Failure;
     }
-    match catalogc_emit::write_bundle(&compilation, &args.out) {
-        Ok(files) => {
+    let written = crate::interrupt::while_writing(|cancel| {
+        catalogc_emit::write_bundle(&compilation, &args.out, cancel)
+    });
+    match written {
+        None | Some(Err(catalogc_emit::EmitError::Interrupted)) => ExitStatus::Interrupted,
+        Some(Ok(files)) => {
             eprintln!(
                 "catalogc: built {} ({}, {}, {}) from {}",
                 args.out.display(),
@@ -41,7 +45,7 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
             );
             ExitStatus::Success
         }
-        Err(error) => ExitStatus::Error(error.to_string()),
+        Some(Err(error)) => ExitStatus::Error(error.to_string()),
     }
 }
 

@@ -3,4 +3,5 @@
 pub mod build;
 pub mod check;
 pub mod explain;
+pub mod graph;
 pub mod schema;

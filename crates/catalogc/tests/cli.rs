@@ -7,3 +7,4 @@ mod examples;
 mod fixtures;
 mod formats;
 mod hostile;
+mod interrupt;

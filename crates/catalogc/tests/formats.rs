@@ -465,3 +465,113 @@ fn build_refuses_to_replace_a_directory_that_is_not_a_bundle() {
         "keep me"
     );
 }
+
+#[test]
+fn build_writes_graphs_and_codeowners() {
+    let dir = tree(&[
+        ("teams/payments.yaml", b"apiVersion: catalogc/v1\nkind: Team\nname: payments\ngithub: \"@acme/payments\"\n"),
+        ("teams/ledger-team.yaml", b"apiVersion: catalogc/v1\nkind: Team\nname: ledger-team\n"),
+        ("repos/billing/service.yaml", b"apiVersion: catalogc/v1\nkind: Service\nname: billing\ntitle: \"Billing \\\"v2\\\"\"\nowner: payments\nlifecycle: production\ndependsOn: [ledger, {service: fraud, kind: async}]\n"),
+        ("repos/ledger/service.yaml", b"apiVersion: catalogc/v1\nkind: Service\nname: ledger\nowner: ledger-team\nlifecycle: production\n"),
+        ("repos/fraud/service.yaml", b"apiVersion: catalogc/v1\nkind: Service\nname: fraud\nowner: payments\nlifecycle: production\n"),
+    ]);
+    let out = dir.path().join("dist");
+    let result = run(catalogc()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let dot = std::fs::read_to_string(out.join("graph.dot")).expect("dot");
+    assert!(
+        dot.contains("\"billing\" [label=\"Billing \\\"v2\\\"\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"billing\" -> \"fraud\" [style=dashed];"),
+        "{dot}"
+    );
+    assert!(dot.contains("\"billing\" -> \"ledger\";"), "{dot}");
+    let mermaid = std::fs::read_to_string(out.join("graph.mmd")).expect("mmd");
+    assert!(mermaid.starts_with("flowchart LR\n"));
+    assert!(mermaid.contains("s_billing -.-> s_fraud"), "{mermaid}");
+    let owners = std::fs::read_to_string(out.join("CODEOWNERS")).expect("codeowners");
+    assert!(
+        owners.contains("/repos/billing/service.yaml @acme/payments\n"),
+        "{owners}"
+    );
+    assert!(
+        owners.contains("/teams/payments.yaml @acme/payments\n"),
+        "{owners}"
+    );
+    assert!(
+        !owners.contains("ledger"),
+        "teams without a handle own nothing: {owners}"
+    );
+}
+
+#[test]
+fn graph_command_prints_neighbourhoods() {
+    let root = repo().join("catalog-example");
+    let result = run(catalogc()
+        .args([
+            "graph",
+            "ledger",
+            "--downstream",
+            "--depth",
+            "1",
+            "--format",
+            "json",
+            "--root",
+        ])
+        .arg(&root));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let graph: serde_json::Value = serde_json::from_str(&result.stdout).expect("json");
+    let names: Vec<&str> = graph["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"ledger") && names.contains(&"billing"),
+        "{names:?}"
+    );
+    // Depth 1 downstream: ledger and its direct dependents, each with its edge into ledger.
+    let edges = graph["edges"].as_array().expect("edges");
+    for name in names.iter().filter(|n| **n != "ledger") {
+        assert!(
+            edges
+                .iter()
+                .any(|e| e["from"] == *name && e["to"] == "ledger"),
+            "{name} is not a direct dependent of ledger"
+        );
+    }
+    let unknown = run(catalogc().args(["graph", "ledgr", "--root"]).arg(&root));
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("did you mean `ledger`?"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn bundles_are_identical_with_one_or_many_threads() {
+    let out1 = tempfile::tempdir().expect("tempdir");
+    let out4 = tempfile::tempdir().expect("tempdir");
+    let root = repo().join("catalog-example");
+    for (out, threads) in [(&out1, "1"), (&out4, "4")] {
+        let result = run(catalogc()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["build", "--root"])
+            .arg(&root)
+            .arg("--out")
+            .arg(out.path().join("dist")));
+        assert_eq!(result.code, 0, "{}", result.stderr);
+    }
+    let one = read_tree(&out1.path().join("dist"));
+    let four = read_tree(&out4.path().join("dist"));
+    assert!(one.len() > 5);
+    assert_eq!(one, four);
+}

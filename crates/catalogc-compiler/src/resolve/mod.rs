@@ -316,8 +316,9 @@ impl Graph {
         list
     }
 
-    /// The services within `depth` hops of `name` in the chosen directions (itself included),
-    /// sorted. `None` when `name` is not a service.
+    /// `name` and the services within `depth` hops upstream of it and/or downstream of it
+    /// (each direction followed on its own, so siblings are not included), sorted. `None`
+    /// when `name` is not a service.
     pub fn neighbourhood(
         &self,
         name: &str,
@@ -327,27 +328,30 @@ impl Graph {
     ) -> Option<BTreeSet<String>> {
         let start = self.index(name)?;
         let mut found = BTreeSet::from([start]);
-        let mut frontier = vec![start];
-        for _ in 0..depth {
-            let mut next = Vec::new();
-            for node in frontier {
-                let mut around = Vec::new();
-                if upstream {
-                    around.extend(self.neighbours(node, petgraph::Direction::Outgoing));
-                }
-                if downstream {
-                    around.extend(self.neighbours(node, petgraph::Direction::Incoming));
-                }
-                for other in around {
-                    if found.insert(other) {
-                        next.push(other);
+        for (wanted, direction) in [
+            (upstream, petgraph::Direction::Outgoing),
+            (downstream, petgraph::Direction::Incoming),
+        ] {
+            if !wanted {
+                continue;
+            }
+            let mut seen = BTreeSet::from([start]);
+            let mut frontier = vec![start];
+            for _ in 0..depth {
+                let mut next = Vec::new();
+                for node in frontier {
+                    for other in self.neighbours(node, direction) {
+                        if seen.insert(other) {
+                            next.push(other);
+                        }
                     }
                 }
+                if next.is_empty() {
+                    break;
+                }
+                frontier = next;
             }
-            if next.is_empty() {
-                break;
-            }
-            frontier = next;
+            found.extend(seen);
         }
         Some(found.into_iter().map(|i| self.names[i].clone()).collect())
     }
