@@ -229,14 +229,23 @@ pub struct DescriptorFile {
     pub path: PathBuf,
 }
 
-/// Every descriptor file of the catalog, sorted and without duplicates.
+/// Descriptors found by discovery: files of the catalog's tree, and descriptors read from
+/// `git:` sources.
+pub struct Descriptors {
+    pub files: Vec<DescriptorFile>,
+    pub git: Vec<crate::git_source::GitDescriptor>,
+}
+
+/// Every descriptor of the catalog, sorted and without duplicates.
 pub fn descriptor_files(
     root: &Path,
     configuration: &Configuration,
+    limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<DescriptorFile>, CompileError> {
+) -> Result<Descriptors, CompileError> {
     let catalog = &configuration.catalog;
     let mut files = BTreeSet::new();
+    let mut git = Vec::new();
     for (index, source) in catalog.services.iter().enumerate() {
         match source {
             ServiceSource::Path(source) => {
@@ -255,10 +264,15 @@ pub fn descriptor_files(
                 )?;
             }
             ServiceSource::Git(source) => {
-                return Err(CompileError::Unsupported(format!(
-                    "catalog.yaml: `services` reads the git source {}, and this version of catalogc cannot read git sources yet",
-                    quote(&source.git)
-                )));
+                let pointer = format!("/services/{index}/git");
+                git.extend(crate::git_source::read_source(
+                    root,
+                    source,
+                    &pointer,
+                    configuration,
+                    limits,
+                    diagnostics,
+                ));
             }
         }
     }
@@ -283,7 +297,11 @@ pub fn descriptor_files(
     }
     // catalog.yaml is read by `configuration`; a walk of the root must not read it again.
     files.retain(|f: &DescriptorFile| f.display != CATALOG_FILE);
-    Ok(files.into_iter().collect())
+    git.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(Descriptors {
+        files: files.into_iter().collect(),
+        git,
+    })
 }
 
 /// Resolves a directory named in catalog.yaml; a path that leaves the root or does not exist

@@ -6,11 +6,15 @@
 
 pub mod artifacts;
 mod discover;
+pub mod git_source;
 pub mod inventory;
 mod limits;
 mod load;
+pub mod mapping;
 mod names;
 mod panic;
+pub mod references;
+mod repo;
 pub mod resolve;
 pub mod resources;
 pub mod source;
@@ -45,6 +49,19 @@ pub struct CompileOptions {
     pub root: PathBuf,
 }
 
+/// Where a descriptor was read from, which decides where its references are resolved.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A file of the catalog's directory tree.
+    Directory,
+    /// A blob of a git repository read at a revision (`git:` sources).
+    Git {
+        repository: Arc<git_source::GitRepository>,
+        /// The descriptor's directory inside the repository.
+        base: Vec<String>,
+    },
+}
+
 /// A validated descriptor and where it came from.
 #[derive(Debug, Clone)]
 pub struct Entity<T> {
@@ -55,6 +72,8 @@ pub struct Entity<T> {
     pub start: Position,
     /// Source spans of its nodes, for later findings.
     pub spans: Arc<SpanMap>,
+    /// Where it was read from.
+    pub origin: Origin,
 }
 
 impl<T> Entity<T> {
@@ -83,6 +102,10 @@ pub struct Compilation {
     pub scorecards: Vec<Entity<Scorecard>>,
     /// The dependency graph of the valid services.
     pub graph: Graph,
+    /// Per service (same order as `services`): its docs, API specs and pipelines.
+    pub files: Vec<references::ServiceFiles>,
+    /// Every resource with the services mapping it, and each service's resource keys.
+    pub mapping: mapping::Mapping,
     /// Every finding, severity overrides applied, in report order.
     pub diagnostics: Vec<Diagnostic>,
     /// Texts of the files read, by catalog-relative path (for snippets).
@@ -163,17 +186,40 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     let (schemas, discovered) = rayon::join(validate::Schemas::compile, || {
         let mut diagnostics = Vec::new();
         let configuration = discover::configuration(&root, &mut diagnostics)?;
-        let files = discover::descriptor_files(&root, &configuration, &mut diagnostics)?;
-        Ok::<_, CompileError>((configuration, files, diagnostics))
+        let limits = Limits::from_config(configuration.catalog.limits.as_ref());
+        let descriptors =
+            discover::descriptor_files(&root, &configuration, &limits, &mut diagnostics)?;
+        Ok::<_, CompileError>((configuration, limits, descriptors, diagnostics))
     });
-    let (configuration, files, found) = discovered?;
+    let (configuration, limits, descriptors, found) = discovered?;
     diagnostics.extend(found);
-    let limits = Limits::from_config(configuration.catalog.limits.as_ref());
     let extension = load::extension_schema(&root, &configuration, &limits, &mut diagnostics);
 
-    let loaded = load::descriptors(&files, &limits, &schemas, extension.as_ref())?;
+    // Descriptors and inventory snapshots are independent: load them side by side.
+    let inputs: Vec<load::Input<'_>> = descriptors
+        .files
+        .iter()
+        .map(load::Input::File)
+        .chain(descriptors.git.iter().map(load::Input::Git))
+        .collect();
+    let (loaded, (inventories, inventory_findings)) = rayon::join(
+        || load::descriptors(&inputs, &limits, &schemas, extension.as_ref()),
+        || {
+            let mut found = Vec::new();
+            let inventories = inventory::load_all(&root, &configuration, &limits, &mut found);
+            (inventories, found)
+        },
+    );
+    let loaded = loaded?;
+    diagnostics.extend(inventory_findings);
     let mut sources = configuration.sources;
-    let mut files_read = configuration.files_read;
+    let mut files_read = configuration.files_read + inventories.files_read;
+    sources.extend(
+        inventories
+            .sources
+            .iter()
+            .map(|(k, v)| (k.clone(), Arc::clone(v))),
+    );
     let mut services = Vec::new();
     let mut teams = Vec::new();
     let mut scorecards = Vec::new();
@@ -195,6 +241,15 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     names::check(&services, &teams, &scorecards, &mut diagnostics);
     let graph = resolve::Graph::resolve(&services, &mut diagnostics);
     resolve::check_team_tree(&teams, &mut diagnostics);
+    let references = references::resolve(&root, &services, &limits, &mut diagnostics)?;
+    files_read += references.files_read;
+    sources.extend(
+        references
+            .sources
+            .iter()
+            .map(|(k, v)| (k.clone(), Arc::clone(v))),
+    );
+    let mapping = mapping::map(&services, &inventories, &references, &mut diagnostics);
 
     apply_rules(&configuration.catalog, &mut diagnostics);
     sort_diagnostics(&mut diagnostics);
@@ -206,6 +261,8 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         teams,
         scorecards,
         graph,
+        files: references.services,
+        mapping,
         diagnostics,
         sources,
         files_read,

@@ -21,7 +21,7 @@ use crate::source::{ReadError, decode, describe_bytes, read_capped};
 use crate::suggest::did_you_mean;
 use crate::validate::{CompiledSchema, Schemas, validate};
 use crate::yaml::{self, Document, Mode};
-use crate::{CompileError, Entity};
+use crate::{CompileError, Entity, Origin};
 
 /// What one descriptor file produced.
 pub struct LoadedFile {
@@ -40,43 +40,78 @@ pub struct Extension {
     pub origin: String,
 }
 
-/// Loads and validates every descriptor file in parallel. Files that could not be read as
-/// text still appear (with their findings) so the report counts them.
+/// A descriptor to load: a file of the catalog's tree, or a blob already read from git.
+pub enum Input<'a> {
+    File(&'a DescriptorFile),
+    Git(&'a crate::git_source::GitDescriptor),
+}
+
+/// Loads and validates every descriptor in parallel. Files that could not be read as text
+/// still appear (with their findings) so the report counts them.
 pub fn descriptors(
-    files: &[DescriptorFile],
+    inputs: &[Input<'_>],
     limits: &Limits,
     schemas: &Schemas,
     extension: Option<&Extension>,
 ) -> Result<Vec<LoadedFile>, CompileError> {
-    files
+    inputs
         .par_iter()
-        .map(|file| load_file(file, limits, schemas, extension))
+        .map(|input| {
+            let mut diagnostics = Vec::new();
+            let (display, text, origin) = match input {
+                Input::File(file) => (
+                    file.display.as_str(),
+                    read_descriptor(
+                        &file.path,
+                        &file.display,
+                        limits.descriptor_bytes,
+                        &mut diagnostics,
+                    )?,
+                    Origin::Directory,
+                ),
+                Input::Git(descriptor) => (
+                    descriptor.display.as_str(),
+                    descriptor.text.clone(),
+                    Origin::Git {
+                        repository: Arc::clone(&descriptor.repository),
+                        base: descriptor.base.clone(),
+                    },
+                ),
+            };
+            Ok(load_text(
+                display,
+                text,
+                origin,
+                diagnostics,
+                limits,
+                schemas,
+                extension,
+            ))
+        })
         .collect()
 }
 
-fn load_file(
-    file: &DescriptorFile,
+/// Parses and validates the text of one descriptor file (`None`: it could not be read, and
+/// `diagnostics` says why).
+fn load_text(
+    display: &str,
+    text: Option<String>,
+    origin: Origin,
+    diagnostics: Vec<Diagnostic>,
     limits: &Limits,
     schemas: &Schemas,
     extension: Option<&Extension>,
-) -> Result<LoadedFile, CompileError> {
+) -> LoadedFile {
     let mut loaded = LoadedFile {
-        path: file.display.clone(),
+        path: display.to_owned(),
         text: Arc::from(""),
-        diagnostics: Vec::new(),
+        diagnostics,
         services: Vec::new(),
         teams: Vec::new(),
         scorecards: Vec::new(),
     };
-    let display = file.display.as_str();
-    let Some(text) = read_descriptor(
-        &file.path,
-        display,
-        limits.descriptor_bytes,
-        &mut loaded.diagnostics,
-    )?
-    else {
-        return Ok(loaded);
+    let Some(text) = text else {
+        return loaded;
     };
     let documents = yaml::parse(
         display,
@@ -94,14 +129,15 @@ fn load_file(
         );
     }
     for document in documents {
-        load_document(display, document, schemas, extension, &mut loaded);
+        load_document(display, document, &origin, schemas, extension, &mut loaded);
     }
-    Ok(loaded)
+    loaded
 }
 
 fn load_document(
     file: &str,
     document: Document,
+    origin: &Origin,
     schemas: &Schemas,
     extension: Option<&Extension>,
     loaded: &mut LoadedFile,
@@ -161,6 +197,7 @@ fn load_document(
                     file: file.to_owned(),
                     start: document.start,
                     spans,
+                    origin: origin.clone(),
                 });
             }
         }
@@ -171,6 +208,7 @@ fn load_document(
                     file: file.to_owned(),
                     start: document.start,
                     spans,
+                    origin: origin.clone(),
                 });
             }
         }
@@ -183,6 +221,7 @@ fn load_document(
                     file: file.to_owned(),
                     start: document.start,
                     spans,
+                    origin: origin.clone(),
                 });
             }
         }

@@ -2,11 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use catalogc_compiler::artifacts::{ApiSpec, SpecFormat};
+use catalogc_compiler::mapping::MappedResource;
 use catalogc_compiler::{Closures, Compilation, EdgeOrigin, Entity};
 use catalogc_diagnostics::render::json as json_render;
 use catalogc_model::{
-    API_VERSION, BUNDLE_KIND, Bundle, BundleApi, BundleApis, BundleCatalog, BundleDependency,
-    BundleService, BundleTeam, ResourceRef, Service, SourceRef, Team,
+    API_VERSION, ApiSpecSummary, BUNDLE_KIND, Bundle, BundleApi, BundleApis, BundleCatalog,
+    BundleDependency, BundleDoc, BundlePipeline, BundleResource, BundleService, BundleTeam,
+    OperationSummary, ResourceRef, Service, SourceRef, Team,
 };
 use rayon::prelude::*;
 
@@ -21,7 +24,7 @@ pub fn bundle(compilation: &Compilation) -> Bundle {
         .par_iter()
         .enumerate()
         .filter(|(i, s)| *i == 0 || compilation.services[i - 1].value.name != s.value.name)
-        .map(|(_, service)| service_entry(compilation, &closures, &consumers, service))
+        .map(|(i, service)| service_entry(compilation, &closures, &consumers, i, service))
         .collect();
     let teams = compilation
         .teams
@@ -41,7 +44,12 @@ pub fn bundle(compilation: &Compilation) -> Bundle {
         },
         services,
         teams,
-        resources: Vec::new(),
+        resources: compilation
+            .mapping
+            .resources
+            .iter()
+            .map(resource_entry)
+            .collect(),
         scorecards: Vec::new(),
         diagnostics: json_render::to_values(&compilation.diagnostics),
     }
@@ -67,8 +75,10 @@ fn service_entry(
     compilation: &Compilation,
     closures: &Closures,
     consumers: &BTreeMap<&str, BTreeSet<&str>>,
+    index: usize,
     service: &Entity<Service>,
 ) -> BundleService {
+    let files = compilation.files.get(index);
     let value = &service.value;
     let name = value.name.as_str();
     let graph = &compilation.graph;
@@ -93,21 +103,58 @@ fn service_entry(
     let provides = apis
         .provides
         .iter()
-        .map(|api| BundleApi {
-            name: api.name.to_string(),
-            api_type: api.api_type,
-            spec: api.spec.as_ref().map(|spec| spec.to_string()),
-            description: api.description.clone(),
-            summary: None,
-            consumers: consumers
-                .get(api.name.as_str())
-                .map(|set| set.iter().map(|s| s.to_string()).collect())
-                .unwrap_or_default(),
+        .map(|api| {
+            let spec = files.and_then(|f| f.specs.iter().find(|s| s.api == api.name.as_str()));
+            BundleApi {
+                name: api.name.to_string(),
+                api_type: api.api_type,
+                spec: spec.map(|s| s.path.clone()),
+                description: api.description.clone(),
+                summary: spec.and_then(|s| s.spec.as_ref()).map(spec_summary),
+                consumers: consumers
+                    .get(api.name.as_str())
+                    .map(|set| set.iter().map(|s| s.to_string()).collect())
+                    .unwrap_or_default(),
+            }
         })
         .collect();
-    let mut resources: Vec<String> = value.resources.iter().map(resource_key).collect();
-    resources.sort();
-    resources.dedup();
+    let resources = compilation
+        .mapping
+        .service_resources
+        .get(index)
+        .cloned()
+        .unwrap_or_default();
+    let docs = files
+        .map(|f| {
+            f.docs
+                .iter()
+                .map(|d| BundleDoc {
+                    path: d.path.clone(),
+                    title: d.doc.as_ref().and_then(|doc| doc.title.clone()),
+                    words: d.doc.as_ref().map_or(0, |doc| doc.words),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let pipelines = files
+        .map(|f| {
+            f.pipelines
+                .iter()
+                .map(|p| {
+                    let workflow = p.workflow.as_ref();
+                    BundlePipeline {
+                        path: p.path.clone(),
+                        name: workflow.and_then(|w| w.name.clone()),
+                        triggers: workflow.map(|w| w.triggers.clone()).unwrap_or_default(),
+                        jobs: workflow
+                            .map(|w| w.jobs.iter().map(|j| j.id.clone()).collect())
+                            .unwrap_or_default(),
+                        environments: workflow.map(|w| w.environments.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     BundleService {
         name: name.to_owned(),
         title: value.title.clone().unwrap_or_else(|| name.to_owned()),
@@ -136,8 +183,8 @@ fn service_entry(
             consumes: apis.consumes.iter().map(|c| c.to_string()).collect(),
         },
         resources,
-        docs: Vec::new(),
-        pipelines: Vec::new(),
+        docs,
+        pipelines,
         api_products: value.api_products.clone(),
         custom: value.custom.clone(),
         scores: Vec::new(),
@@ -184,6 +231,49 @@ fn source<T>(entity: &Entity<T>) -> SourceRef {
     SourceRef {
         file: entity.file.clone(),
         line: entity.start.line,
+    }
+}
+
+fn resource_entry(mapped: &MappedResource) -> BundleResource {
+    let resource = &mapped.resource;
+    BundleResource {
+        key: resource.key.clone(),
+        integration: resource.integration.clone(),
+        resource_type: resource.resource_type.clone(),
+        id: resource.id.clone(),
+        name: resource.name.clone(),
+        attributes: resource.attributes.clone(),
+        mapped_by: mapped.mapped_by.clone(),
+        suggested_owner: mapped.suggested_owner.clone(),
+        source: SourceRef {
+            file: resource.file.clone(),
+            line: resource.span.start.line.max(1),
+        },
+    }
+}
+
+fn spec_summary(spec: &ApiSpec) -> ApiSpecSummary {
+    let format = match spec.format {
+        SpecFormat::OpenApi3 => "openapi",
+        SpecFormat::Swagger2 => "swagger",
+        SpecFormat::AsyncApi2 | SpecFormat::AsyncApi3 => "asyncapi",
+    };
+    ApiSpecSummary {
+        format: format.to_owned(),
+        spec_version: spec.spec_version.clone(),
+        title: spec.title.clone(),
+        version: spec.version.clone(),
+        operations: spec
+            .operations
+            .iter()
+            .map(|o| OperationSummary {
+                method: o.method.clone(),
+                path: o.path.clone(),
+                operation_id: o.operation_id.clone(),
+                summary: o.summary.clone(),
+            })
+            .collect(),
+        operation_count: spec.operation_count,
     }
 }
 

@@ -67,7 +67,9 @@ fn commit(repository: &Repository, reference: &str, items: &[(&str, Item<'_>)]) 
 }
 
 fn service(name: &str) -> String {
-    format!("apiVersion: catalogc/v1\nkind: Service\nname: {name}\nowner: team\nlifecycle: production\n")
+    format!(
+        "apiVersion: catalogc/v1\nkind: Service\nname: {name}\nowner: team\nlifecycle: production\n"
+    )
 }
 
 /// A catalog root with a catalog.yaml listing `sources` under `services:`.
@@ -152,7 +154,10 @@ fn mirrors(catalog: &Catalog) {
                 "services/payments/service.yaml",
                 Item::File(payments.as_bytes()),
             ),
-            ("services/payments/docs/README.md", Item::File(b"# Payments\n")),
+            (
+                "services/payments/docs/README.md",
+                Item::File(b"# Payments\n"),
+            ),
             (
                 "node_modules/dep/service.yaml",
                 Item::File(hidden.as_bytes()),
@@ -192,13 +197,22 @@ fn reads_bare_and_non_bare_repositories_at_head() {
             "mirrors/ledger/service.yaml",
         ]
     );
-    assert_eq!(descriptors[0].text.as_deref(), Some(service("billing").as_str()));
+    assert_eq!(
+        descriptors[0].text.as_deref(),
+        Some(service("billing").as_str())
+    );
     assert_eq!(descriptors[0].base, Vec::<String>::new());
     assert_eq!(descriptors[1].base, parts("services/payments"));
-    assert_eq!(descriptors[1].text.as_deref(), Some(service("payments").as_str()));
+    assert_eq!(
+        descriptors[1].text.as_deref(),
+        Some(service("payments").as_str())
+    );
     assert_eq!(descriptors[1].repository.display(), "mirrors/billing.git");
     // The committed text, not the edited working copy.
-    assert_eq!(descriptors[2].text.as_deref(), Some(service("ledger").as_str()));
+    assert_eq!(
+        descriptors[2].text.as_deref(),
+        Some(service("ledger").as_str())
+    );
     assert_eq!(descriptors[2].repository.display(), "mirrors/ledger");
 }
 
@@ -208,7 +222,11 @@ fn reads_another_branch() {
     let repository = Repository::init_bare(catalog.path("mirrors/api.git")).expect("bare");
     let main = service("api");
     let release = service("api-release");
-    commit(&repository, "HEAD", &[("service.yaml", Item::File(main.as_bytes()))]);
+    commit(
+        &repository,
+        "HEAD",
+        &[("service.yaml", Item::File(main.as_bytes()))],
+    );
     commit(
         &repository,
         "refs/heads/release",
@@ -216,7 +234,10 @@ fn reads_another_branch() {
     );
     let (descriptors, diagnostics) = catalog.read(0);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    assert_eq!(displays(&descriptors), ["mirrors/api.git/deploy/service.yaml"]);
+    assert_eq!(
+        displays(&descriptors),
+        ["mirrors/api.git/deploy/service.yaml"]
+    );
     assert_eq!(descriptors[0].text.as_deref(), Some(release.as_str()));
 }
 
@@ -233,7 +254,10 @@ fn a_symlink_named_service_yaml_is_reported_in_its_file() {
         ],
     );
     let (descriptors, diagnostics) = catalog.read(0);
-    assert_eq!(displays(&descriptors), ["mirrors/links.git/real/service.yaml"]);
+    assert_eq!(
+        displays(&descriptors),
+        ["mirrors/links.git/real/service.yaml"]
+    );
     assert_eq!(
         codes(&diagnostics),
         [(Code::PathEscape, Some("mirrors/links.git/service.yaml"))]
@@ -252,7 +276,10 @@ fn a_bad_ref_is_reported_at_the_setting() {
     );
     let (descriptors, diagnostics) = catalog.read(1);
     assert!(descriptors.is_empty());
-    assert_eq!(codes(&diagnostics), [(Code::MissingFile, Some("catalog.yaml"))]);
+    assert_eq!(
+        codes(&diagnostics),
+        [(Code::MissingFile, Some("catalog.yaml"))]
+    );
     assert_eq!(
         diagnostics[0].message,
         "`mirrors/billing.git` has no revision `release`"
@@ -268,7 +295,10 @@ fn a_glob_matching_nothing_is_reported_at_the_setting() {
     std::fs::create_dir_all(catalog.path("mirrors/plain.git")).expect("mkdir");
     let (descriptors, diagnostics) = catalog.read(0);
     assert!(descriptors.is_empty());
-    assert_eq!(codes(&diagnostics), [(Code::MissingFile, Some("catalog.yaml"))]);
+    assert_eq!(
+        codes(&diagnostics),
+        [(Code::MissingFile, Some("catalog.yaml"))]
+    );
     assert_eq!(
         diagnostics[0].message,
         "no git repository matches `mirrors/*.git`"
@@ -292,7 +322,11 @@ fn globs_may_not_leave_the_root_or_be_malformed() {
     ] {
         let (descriptors, diagnostics) = catalog.read(index);
         assert!(descriptors.is_empty());
-        assert_eq!(codes(&diagnostics), [(code, Some("catalog.yaml"))], "{index}");
+        assert_eq!(
+            codes(&diagnostics),
+            [(code, Some("catalog.yaml"))],
+            "{index}"
+        );
         let pointer = format!("/services/{index}/git");
         assert_eq!(diagnostics[0].pointer.as_deref(), Some(pointer.as_str()));
     }
@@ -316,7 +350,10 @@ fn a_symlink_to_a_repository_outside_the_root_is_an_escape() {
     .expect("symlink");
     let (descriptors, diagnostics) = catalog.read(0);
     assert!(descriptors.is_empty());
-    assert_eq!(codes(&diagnostics), [(Code::PathEscape, Some("catalog.yaml"))]);
+    assert_eq!(
+        codes(&diagnostics),
+        [(Code::PathEscape, Some("catalog.yaml"))]
+    );
     assert!(diagnostics[0].message.contains("mirrors/secret.git"));
 }
 
@@ -366,17 +403,34 @@ fn git_files_pointing_outside_the_root_are_not_followed() {
     text.push_str("[Include]\n\tpath = /etc/gitconfig\n");
     std::fs::write(&config, text).expect("write");
 
+    // A symlink deep in the git directory, where libgit2 would follow it.
+    let symlinked = Repository::init_bare(catalog.path("repos/symlinked")).expect("bare");
+    commit(
+        &symlinked,
+        "HEAD",
+        &[("service.yaml", Item::File(service("sym").as_bytes()))],
+    );
+    std::os::unix::fs::symlink(
+        outside.path().join("work/.git/objects"),
+        catalog.path("repos/symlinked/objects/ab"),
+    )
+    .expect("symlink");
+
     let (descriptors, diagnostics) = catalog.read(0);
     assert!(descriptors.is_empty(), "{:?}", displays(&descriptors));
     let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         codes(&diagnostics),
-        [(Code::PathEscape, Some("catalog.yaml")); 3],
+        [(Code::PathEscape, Some("catalog.yaml")); 4],
         "{messages:#?}"
     );
     assert!(messages[0].contains("`repos/alternates`") && messages[0].contains("alternates"));
     assert!(messages[1].contains("`repos/gitlink`") && messages[1].contains("`.git` file"));
     assert!(messages[2].contains("`repos/include`") && messages[2].contains("[include]"));
+    assert!(
+        messages[3].contains("`repos/symlinked`")
+            && messages[3].contains("repos/symlinked/objects/ab")
+    );
 }
 
 #[test]
@@ -428,7 +482,10 @@ fn reads_referenced_files_from_the_tree() {
         Err(FileProblem::TooLarge(1024))
     ));
     assert_eq!(
-        repository.read(&parts("docs/big.md"), 2048).map(|b| b.len()).ok(),
+        repository
+            .read(&parts("docs/big.md"), 2048)
+            .map(|b| b.len())
+            .ok(),
         Some(2048)
     );
 }
@@ -508,6 +565,54 @@ fn double_star_finds_nested_repositories_without_entering_them() {
     assert_eq!(
         displays(&descriptors),
         ["a/b/c/two.git/service.yaml", "a/one.git/service.yaml"]
+    );
+}
+
+#[test]
+fn deep_trees_are_walked_iteratively_up_to_the_limit() {
+    let catalog = Catalog::new(&[("mirrors/*.git", "HEAD")]);
+    let repository = Repository::init_bare(catalog.path("mirrors/deep.git")).expect("bare");
+    // 300 nested directories `d`, built bottom-up; a descriptor at depth 10 and one at 300.
+    let text = service("deep");
+    let mut id = tree(
+        &repository,
+        &[("service.yaml", Item::File(text.as_bytes()))],
+    );
+    for level in (0..300).rev() {
+        let mut builder = repository.treebuilder(None).expect("treebuilder");
+        builder.insert("d", id, 0o040_000).expect("insert");
+        if level == 10 {
+            let blob = repository.blob(text.as_bytes()).expect("blob");
+            builder
+                .insert("service.yaml", blob, 0o100_644)
+                .expect("insert");
+        }
+        id = builder.write().expect("write");
+    }
+    // A crafted root tree that also holds a `.git` tree (git and libgit2's tree builder
+    // refuse the name; raw objects do not): it is never searched.
+    let mut raw = b"40000 .git\0".to_vec();
+    raw.extend_from_slice(id.as_bytes());
+    raw.extend_from_slice(b"40000 d\0");
+    raw.extend_from_slice(id.as_bytes());
+    let id = repository
+        .odb()
+        .expect("odb")
+        .write(git2::ObjectType::Tree, &raw)
+        .expect("raw tree");
+    let tree = repository.find_tree(id).expect("tree");
+    let signature = Signature::new("Test", "test@example.com", &Time::new(0, 0)).expect("sig");
+    repository
+        .commit(Some("HEAD"), &signature, &signature, "deep", &tree, &[])
+        .expect("commit");
+
+    let (descriptors, diagnostics) = catalog.read(0);
+    let at_ten = format!("mirrors/deep.git/{}service.yaml", "d/".repeat(11));
+    assert_eq!(displays(&descriptors), [at_ten.as_str()]);
+    let deepest = format!("mirrors/deep.git/{}", vec!["d"; 256].join("/"));
+    assert_eq!(
+        codes(&diagnostics),
+        [(Code::YamlLimits, Some(deepest.as_str()))]
     );
 }
 

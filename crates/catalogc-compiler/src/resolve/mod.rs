@@ -387,10 +387,15 @@ impl Graph {
         }
     }
 
-    /// Reports each cycle once: for every strongly connected component of more than one
-    /// service, the shortest cycle through its first service (by name), with every edge.
+    /// Reports each cycle of synchronous dependencies once: for every strongly connected
+    /// component of more than one service, the shortest cycle through its first service (by
+    /// name), with every edge.
     fn report_cycles(&self, diagnostics: &mut Vec<Diagnostic>) {
-        let components = petgraph::algo::kosaraju_scc(&self.graph);
+        // Asynchronous dependencies (events, queues) do not make a call cycle.
+        let sync = petgraph::visit::EdgeFiltered::from_fn(&self.graph, |edge| {
+            edge.weight().kind == DependencyKind::Sync
+        });
+        let components = petgraph::algo::kosaraju_scc(&sync);
         for component in components {
             if component.len() < 2 {
                 continue;
@@ -447,7 +452,14 @@ impl Graph {
         let mut previous: BTreeMap<usize, usize> = BTreeMap::new();
         let mut queue = std::collections::VecDeque::from([start]);
         while let Some(node) = queue.pop_front() {
-            for next in self.neighbours(node, petgraph::Direction::Outgoing) {
+            let mut nexts: Vec<usize> = self
+                .graph
+                .edges(NodeIndex::new(node))
+                .filter(|edge| edge.weight().kind == DependencyKind::Sync)
+                .map(|edge| edge.target().index())
+                .collect();
+            nexts.sort_unstable();
+            for next in nexts {
                 if !members.contains(&next) {
                     continue;
                 }

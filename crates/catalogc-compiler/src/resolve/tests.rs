@@ -28,6 +28,7 @@ fn services(docs: &[&str]) -> Vec<Entity<Service>> {
                 value,
                 start: document.start,
                 spans: Arc::new(document.spans),
+                origin: crate::Origin::Directory,
             }
         })
         .collect();
@@ -53,6 +54,7 @@ fn quick(name: String, depends_on: Vec<String>) -> Entity<Service> {
         value,
         start: Position::START,
         spans: Arc::new(SpanMap::default()),
+        origin: crate::Origin::Directory,
     }
 }
 
@@ -192,6 +194,17 @@ fn each_cycle_is_reported_once_with_its_path_and_edges() {
 }
 
 #[test]
+fn asynchronous_dependencies_do_not_make_cycles() {
+    let list = services(&[
+        &service("orders", "dependsOn: [{service: events, kind: async}]\n"),
+        &service("events", "dependsOn: [orders]\n"),
+    ]);
+    let mut diagnostics = Vec::new();
+    Graph::resolve(&list, &mut diagnostics);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+}
+
+#[test]
 fn live_services_depending_on_retiring_ones_are_warned() {
     let list = services(&[
         &service("billing", "dependsOn: [legacy]\n"),
@@ -299,6 +312,7 @@ fn team(name: &str, parent: Option<&str>) -> Entity<Team> {
         file: format!("teams/{name}.yaml"),
         start: Position::START,
         spans: Arc::new(SpanMap::default()),
+        origin: crate::Origin::Directory,
     }
 }
 

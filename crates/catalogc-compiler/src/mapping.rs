@@ -1,0 +1,451 @@
+//! Resource mapping: services' `resources`, `repository` and `apiProducts` against the
+//! integration inventories (SPEC 1.4).
+//!
+//! Every mapping is checked: an unknown integration prefix (`unknown-integration`) or a key
+//! missing from its inventory (`unknown-resource`, with the closest key suggested). Every
+//! resource records the services that map it; an inventory resource no service maps is
+//! reported as `unmapped-resource` at its entry in the snapshot, naming the likeliest owner
+//! when one is obvious (the same name stem, the same repository name). Files referenced from
+//! repositories (docs, specs, pipelines) are resources too, mapped by the services naming
+//! them, under the reserved prefix `repo`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use catalogc_diagnostics::{Code, Diagnostic, Span, quote};
+use catalogc_model::{ResourceRef, Service};
+use serde_json::Map;
+
+use crate::Entity;
+use crate::inventory::Inventories;
+use crate::references::References;
+use crate::resources::Resource;
+use crate::suggest::did_you_mean;
+
+/// The key prefix of files referenced from repositories.
+pub const REPOSITORY_PREFIX: &str = "repo";
+
+/// A resource with the services that map it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedResource {
+    pub resource: Resource,
+    /// Names of the services mapping it, sorted.
+    pub mapped_by: Vec<String>,
+    /// For an unmapped resource: the likeliest owning service, when one is obvious.
+    pub suggested_owner: Option<String>,
+}
+
+/// The result of mapping.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    /// Every resource (inventories, then repository files), sorted by key.
+    pub resources: Vec<MappedResource>,
+    /// Per service (in the order given): the keys it maps, sorted.
+    pub service_resources: Vec<Vec<String>>,
+}
+
+/// Maps the services' resources. `services` are the compiled services (sorted by name).
+pub fn map(
+    services: &[Entity<Service>],
+    inventories: &Inventories,
+    references: &References,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Mapping {
+    let index: HashMap<&str, usize> = inventories
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.as_str(), i))
+        .collect();
+    let mut mapped_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); inventories.resources.len()];
+    let github_configured = inventories.prefixes.contains("github");
+    let mut service_resources = Vec::with_capacity(services.len());
+
+    for service in services {
+        let value = &service.value;
+        let name = value.name.as_str();
+        let mut keys = BTreeSet::new();
+        for (position, resource) in value.resources.iter().enumerate() {
+            let (key, prefix_pointer, id_pointer) = match resource {
+                ResourceRef::Key(key) => {
+                    let pointer = format!("/resources/{position}");
+                    (key.to_string(), pointer.clone(), pointer)
+                }
+                ResourceRef::Object(object) => (
+                    format!("{}:{}", object.integration, object.id),
+                    format!("/resources/{position}/integration"),
+                    format!("/resources/{position}/id"),
+                ),
+            };
+            let prefix = key.split(':').next().unwrap_or_default();
+            if !inventories.prefixes.contains(prefix) {
+                diagnostics.push(unknown_integration(
+                    service,
+                    &prefix_pointer,
+                    &key,
+                    prefix,
+                    inventories,
+                ));
+                continue;
+            }
+            match index.get(key.as_str()) {
+                Some(&i) => {
+                    mapped_by[i].insert(name);
+                    keys.insert(key);
+                }
+                None => diagnostics.push(unknown_resource(
+                    service,
+                    &id_pointer,
+                    &key,
+                    "`resources`",
+                    inventories,
+                )),
+            }
+        }
+        if let Some(repository) = &value.repository {
+            let key = repository.as_str();
+            if !key.starts_with("github:") {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::SchemaViolation,
+                        format!("`repository` must be a GitHub resource key `github:<owner>/<repo>`, found {}", quote(key)),
+                    )
+                    .at(&service.file, service.span("/repository", false))
+                    .with_pointer("/repository"),
+                );
+            } else if github_configured {
+                match index.get(key) {
+                    Some(&i) => {
+                        mapped_by[i].insert(name);
+                        keys.insert(key.to_owned());
+                    }
+                    None => diagnostics.push(unknown_resource(
+                        service,
+                        "/repository",
+                        key,
+                        "`repository`",
+                        inventories,
+                    )),
+                }
+            }
+        }
+        for (position, product) in value.api_products.iter().enumerate() {
+            let key = product.resource.as_str();
+            if !(key.starts_with("gateway:") && keys.contains(key)) {
+                let pointer = format!("/apiProducts/{position}/resource");
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownResource,
+                        format!(
+                            "`apiProducts[{position}].resource` {} is not one of the gateway resources service `{name}` maps",
+                            quote(key)
+                        ),
+                    )
+                    .at(&service.file, service.span(&pointer, false))
+                    .with_pointer(pointer)
+                    .with_help("an API product is served through a gateway service; list that `gateway:` key in `resources` too"),
+                );
+            }
+        }
+        service_resources.push(keys);
+    }
+
+    // Repository files, mapped by the services referencing them.
+    let mut repo_files: BTreeMap<String, (Resource, BTreeSet<&str>)> = BTreeMap::new();
+    for ((service, files), keys) in services
+        .iter()
+        .zip(&references.services)
+        .zip(service_resources.iter_mut())
+    {
+        let name = service.value.name.as_str();
+        let entries = files
+            .docs
+            .iter()
+            .map(|d| {
+                (
+                    d.path.as_str(),
+                    "doc",
+                    d.doc.as_ref().and_then(|d| d.title.clone()),
+                )
+            })
+            .chain(files.specs.iter().map(|s| {
+                (
+                    s.path.as_str(),
+                    "api-spec",
+                    s.spec.as_ref().map(|spec| spec.title.clone()),
+                )
+            }))
+            .chain(files.pipelines.iter().map(|p| {
+                (
+                    p.path.as_str(),
+                    "pipeline",
+                    p.workflow.as_ref().and_then(|w| w.name.clone()),
+                )
+            }));
+        for (path, resource_type, title) in entries {
+            let key = Resource::key_of(REPOSITORY_PREFIX, path);
+            keys.insert(key.clone());
+            let entry = repo_files.entry(key.clone()).or_insert_with(|| {
+                (
+                    Resource {
+                        key,
+                        integration: REPOSITORY_PREFIX.to_owned(),
+                        resource_type: resource_type.to_owned(),
+                        id: path.to_owned(),
+                        name: title
+                            .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path).to_owned()),
+                        attributes: Map::new(),
+                        file: path.to_owned(),
+                        span: Span::default(),
+                    },
+                    BTreeSet::new(),
+                )
+            });
+            entry.1.insert(name);
+        }
+    }
+
+    let owners = OwnerIndex::new(services);
+    let mut resources = Vec::with_capacity(inventories.resources.len() + repo_files.len());
+    for (resource, by) in inventories.resources.iter().zip(mapped_by) {
+        let suggested_owner = if by.is_empty() {
+            let owner = owners.likely_owner(resource);
+            diagnostics.push(unmapped(resource, owner.as_deref()));
+            owner
+        } else {
+            None
+        };
+        resources.push(MappedResource {
+            resource: resource.clone(),
+            mapped_by: by.into_iter().map(str::to_owned).collect(),
+            suggested_owner,
+        });
+    }
+    for (_, (resource, by)) in repo_files {
+        resources.push(MappedResource {
+            resource,
+            mapped_by: by.into_iter().map(str::to_owned).collect(),
+            suggested_owner: None,
+        });
+    }
+    resources.sort_by(|a, b| a.resource.key.cmp(&b.resource.key));
+    Mapping {
+        resources,
+        service_resources: service_resources
+            .into_iter()
+            .map(|keys| keys.into_iter().collect())
+            .collect(),
+    }
+}
+
+fn unknown_integration(
+    service: &Entity<Service>,
+    pointer: &str,
+    key: &str,
+    prefix: &str,
+    inventories: &Inventories,
+) -> Diagnostic {
+    let configured: Vec<&str> = inventories.prefixes.iter().map(String::as_str).collect();
+    let help = match did_you_mean(prefix, configured.iter().copied()) {
+        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+        None if configured.is_empty() => {
+            "no integrations are configured; add the snapshot under `integrations` in catalog.yaml"
+                .to_owned()
+        }
+        None => format!(
+            "configured integrations: {}",
+            configured
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Diagnostic::new(
+        Code::UnknownIntegration,
+        format!(
+            "the resource {} names the integration {}, which is not configured",
+            quote(key),
+            quote(prefix)
+        ),
+    )
+    .at(&service.file, service.span(pointer, false))
+    .with_pointer(pointer)
+    .with_help(help)
+}
+
+fn unknown_resource(
+    service: &Entity<Service>,
+    pointer: &str,
+    key: &str,
+    field: &str,
+    inventories: &Inventories,
+) -> Diagnostic {
+    let prefix = key.split(':').next().unwrap_or_default();
+    let start = inventories
+        .resources
+        .partition_point(|r| r.integration.as_str() < prefix);
+    let candidates = inventories.resources[start..]
+        .iter()
+        .take_while(|r| r.integration == prefix)
+        .map(|r| r.key.as_str());
+    let help = match did_you_mean(key, candidates) {
+        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+        None => format!(
+            "the `{prefix}` inventory has no such resource; check the id, or refresh the snapshot"
+        ),
+    };
+    Diagnostic::new(
+        Code::UnknownResource,
+        format!(
+            "{field} maps {}, which is not in the `{prefix}` inventory",
+            quote(key)
+        ),
+    )
+    .at(&service.file, service.span(pointer, false))
+    .with_pointer(pointer)
+    .with_help(help)
+}
+
+/// Words for a resource type in messages.
+fn resource_words(resource: &Resource) -> String {
+    match resource.resource_type.as_str() {
+        "gateway-service" => "Kong gateway service".to_owned(),
+        "mesh-service" => "mesh service".to_owned(),
+        "pagerduty-service" => "PagerDuty service".to_owned(),
+        "github-repository" => "GitHub repository".to_owned(),
+        other => format!("`{}` resource `{other}`", resource.integration),
+    }
+}
+
+fn unmapped(resource: &Resource, owner: Option<&str>) -> Diagnostic {
+    let help = match owner {
+        Some(owner) => format!(
+            "likely owner: `{owner}`; add `{}` to its `resources`",
+            resource.key
+        ),
+        None => format!(
+            "add `{}` to the `resources` of the service that owns it, or remove it from the inventory",
+            resource.key
+        ),
+    };
+    Diagnostic::new(
+        Code::UnmappedResource,
+        format!(
+            "the {} {} is not mapped by any service",
+            resource_words(resource),
+            quote(&resource.name)
+        ),
+    )
+    .at(&resource.file, resource.span)
+    .with_help(help)
+}
+
+/// Finds the likeliest owner of an unmapped resource by name.
+struct OwnerIndex<'s> {
+    names: BTreeSet<&'s str>,
+    /// Repository name (`billing` of `github:acme/billing`) → services declaring it.
+    repositories: HashMap<&'s str, &'s str>,
+}
+
+impl<'s> OwnerIndex<'s> {
+    fn new(services: &'s [Entity<Service>]) -> OwnerIndex<'s> {
+        let names = services.iter().map(|s| s.value.name.as_str()).collect();
+        let repositories = services
+            .iter()
+            .filter_map(|s| {
+                let repository = s.value.repository.as_ref()?;
+                Some((
+                    repository.as_str().rsplit('/').next()?,
+                    s.value.name.as_str(),
+                ))
+            })
+            .collect();
+        OwnerIndex {
+            names,
+            repositories,
+        }
+    }
+
+    /// The service whose name is the resource's name stem (`billing` for `billing-svc`,
+    /// `prod/billing-api`, `Billing Service`), else the service whose repository has that
+    /// name, else the service whose name is the longest dash-bounded prefix of the stem.
+    fn likely_owner(&self, resource: &Resource) -> Option<String> {
+        let raw = if resource.resource_type == "github-repository" {
+            resource.id.rsplit('/').next().unwrap_or(&resource.id)
+        } else {
+            resource.name.rsplit('/').next().unwrap_or(&resource.name)
+        };
+        let stem = stem(raw);
+        if stem.is_empty() {
+            return None;
+        }
+        if let Some(name) = self.names.get(stem.as_str()) {
+            return Some((*name).to_owned());
+        }
+        if let Some(name) = self.repositories.get(stem.as_str()) {
+            return Some((*name).to_owned());
+        }
+        let mut best: Option<&str> = None;
+        for (end, _) in stem.match_indices('-') {
+            let prefix = &stem[..end];
+            if prefix.len() >= 4
+                && let Some(name) = self.names.get(prefix)
+            {
+                best = Some(name);
+            }
+        }
+        best.map(str::to_owned)
+    }
+}
+
+/// Lower-cased, spaces and underscores as dashes, common deployment suffixes removed.
+fn stem(name: &str) -> String {
+    const SUFFIXES: [&str; 13] = [
+        "-service",
+        "-svc",
+        "-api",
+        "-http",
+        "-grpc",
+        "-prod",
+        "-production",
+        "-staging",
+        "-v1",
+        "-v2",
+        "-v3",
+        "-public",
+        "-internal",
+    ];
+    let mut stem: String = name
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c == ' ' || c == '_' || c == '.' {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    while let Some(suffix) = SUFFIXES
+        .iter()
+        .find(|s| stem.ends_with(*s) && stem.len() > s.len())
+    {
+        stem.truncate(stem.len() - suffix.len());
+    }
+    stem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_strip_deployment_suffixes() {
+        assert_eq!(stem("billing-svc"), "billing");
+        assert_eq!(stem("Billing Service"), "billing");
+        assert_eq!(stem("billing-api-v2"), "billing");
+        assert_eq!(stem("search_http_prod"), "search");
+        assert_eq!(stem("-svc"), "-svc");
+    }
+}
