@@ -6,5 +6,7 @@ mod discovery;
 mod examples;
 mod fixtures;
 mod formats;
+mod git;
 mod hostile;
 mod interrupt;
+mod paths;

@@ -575,3 +575,39 @@ fn bundles_are_identical_with_one_or_many_threads() {
     assert!(one.len() > 5);
     assert_eq!(one, four);
 }
+
+#[test]
+fn bundle_matches_its_committed_schema() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let result = run(catalogc()
+        .args(["build", "--root"])
+        .arg(repo().join("catalog-example"))
+        .arg("--out")
+        .arg(out.path().join("dist")));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("dist/catalog.json")).expect("read"))
+            .expect("json");
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("schemas/bundle.schema.json")).expect("schema"),
+    )
+    .expect("json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&bundle)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    for service in bundle["services"].as_array().expect("services") {
+        let name = service["name"].as_str().expect("name");
+        let file: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.path().join(format!("dist/services/{name}.json")))
+                .expect("service file"),
+        )
+        .expect("json");
+        assert_eq!(
+            &file, service,
+            "services/{name}.json differs from its catalog.json entry"
+        );
+    }
+}
