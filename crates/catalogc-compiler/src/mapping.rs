@@ -58,6 +58,9 @@ pub fn map(
         .collect();
     let mut mapped_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); inventories.resources.len()];
     let github_configured = inventories.prefixes.contains("github");
+    // Keys suggested for a mistyped mapping: the error already points at the fix, so the
+    // resource is not also reported as unmapped.
+    let mut suggested: BTreeSet<String> = BTreeSet::new();
     let mut service_resources = Vec::with_capacity(services.len());
 
     for service in services {
@@ -98,6 +101,7 @@ pub fn map(
                     &key,
                     "`resources`",
                     inventories,
+                    &mut suggested,
                 )),
             }
         }
@@ -124,6 +128,7 @@ pub fn map(
                         key,
                         "`repository`",
                         inventories,
+                        &mut suggested,
                     )),
                 }
             }
@@ -196,6 +201,7 @@ pub fn map(
                         attributes: Map::new(),
                         file: path.to_owned(),
                         span: Span::default(),
+                        label_span: Span::default(),
                     },
                     BTreeSet::new(),
                 )
@@ -209,7 +215,9 @@ pub fn map(
     for (resource, by) in inventories.resources.iter().zip(mapped_by) {
         let suggested_owner = if by.is_empty() {
             let owner = owners.likely_owner(resource);
-            diagnostics.push(unmapped(resource, owner.as_deref()));
+            if !suggested.contains(&resource.key) {
+                diagnostics.push(unmapped(resource, owner.as_deref()));
+            }
             owner
         } else {
             None
@@ -279,6 +287,7 @@ fn unknown_resource(
     key: &str,
     field: &str,
     inventories: &Inventories,
+    suggested: &mut BTreeSet<String>,
 ) -> Diagnostic {
     let prefix = key.split(':').next().unwrap_or_default();
     let start = inventories
@@ -289,7 +298,10 @@ fn unknown_resource(
         .take_while(|r| r.integration == prefix)
         .map(|r| r.key.as_str());
     let help = match did_you_mean(key, candidates) {
-        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+        Some(suggestion) => {
+            suggested.insert(suggestion.to_owned());
+            format!("did you mean `{suggestion}`?")
+        }
         None => format!(
             "the `{prefix}` inventory has no such resource; check the id, or refresh the snapshot"
         ),
@@ -313,19 +325,21 @@ fn resource_words(resource: &Resource) -> String {
         "mesh-service" => "mesh service".to_owned(),
         "pagerduty-service" => "PagerDuty service".to_owned(),
         "github-repository" => "GitHub repository".to_owned(),
-        other => format!("`{}` resource `{other}`", resource.integration),
+        other => format!("`{}` {other}", resource.integration),
     }
 }
 
 fn unmapped(resource: &Resource, owner: Option<&str>) -> Diagnostic {
+    // A repository is claimed with `repository:`, everything else in `resources`.
+    let claim = if resource.resource_type == "github-repository" {
+        format!("set `repository: {}`", resource.key)
+    } else {
+        format!("add `{}` to `resources`", resource.key)
+    };
     let help = match owner {
-        Some(owner) => format!(
-            "likely owner: `{owner}`; add `{}` to its `resources`",
-            resource.key
-        ),
+        Some(owner) => format!("likely owner: `{owner}`; in its descriptor, {claim}"),
         None => format!(
-            "add `{}` to the `resources` of the service that owns it, or remove it from the inventory",
-            resource.key
+            "in the descriptor of the service that owns it, {claim}; or remove it from the inventory"
         ),
     };
     Diagnostic::new(
@@ -336,7 +350,7 @@ fn unmapped(resource: &Resource, owner: Option<&str>) -> Diagnostic {
             quote(&resource.name)
         ),
     )
-    .at(&resource.file, resource.span)
+    .at(&resource.file, resource.label_span)
     .with_help(help)
 }
 

@@ -27,6 +27,9 @@ pub struct Resource {
     /// Where the resource's entry is in its snapshot file (catalog-relative).
     pub file: String,
     pub span: Span,
+    /// The span of the entry's identifying field (`name`, `full_name`, `id`), where findings
+    /// about the resource point (the line a reader recognises); else the entry's span.
+    pub label_span: Span,
 }
 
 impl Resource {

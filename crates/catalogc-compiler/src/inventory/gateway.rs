@@ -540,6 +540,9 @@ fn resolve(
     found
 }
 
+/// The position recorded for routes that belong to no service.
+const NO_SERVICE: usize = usize::MAX;
+
 fn read_top_level_routes(
     deck: &Deck<'_>,
     services: &mut [Service<'_>],
@@ -551,12 +554,21 @@ fn read_top_level_routes(
     };
     for (i, route) in routes.iter().enumerate() {
         let pointer = item("/routes", i);
+        let Some(route) = route.as_object() else {
+            continue;
+        };
         // A route without `service` is legal in Kong (e.g. one that only terminates
-        // requests); it belongs to no service resource.
-        let Some((route, reference)) = route
-            .as_object()
-            .and_then(|route| Some((route, route.get("service")?)))
-        else {
+        // requests); it belongs to no service resource, but plugins may still name it.
+        let Some(reference) = route.get("service") else {
+            for (field, by) in [
+                ("name", &mut index.routes_by_name),
+                ("id", &mut index.routes_by_id),
+            ] {
+                if let Some(value) = text(route, field) {
+                    by.entry((deck.control_plane.to_owned(), value.to_owned()))
+                        .or_insert(NO_SERVICE);
+                }
+            }
             continue;
         };
         let Some(position) = resolve(

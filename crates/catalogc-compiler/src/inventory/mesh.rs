@@ -339,6 +339,23 @@ fn mesh_service<'a>(
     }
 }
 
+/// On Kubernetes, Kuma tags inbounds `<service>_<namespace>_svc_<port>`; the service is the
+/// first part, the name its `MeshService` carries. Other tags are service names as they are.
+fn kubernetes_service(tag: &str) -> &str {
+    let parts: Vec<&str> = tag.split('_').collect();
+    match parts.as_slice() {
+        [service, namespace, "svc", port]
+            if !service.is_empty()
+                && !namespace.is_empty()
+                && !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            service
+        }
+        _ => tag,
+    }
+}
+
 fn dataplane<'a>(
     location: Location<'a, '_>,
     identity: &Identity<'_>,
@@ -384,7 +401,7 @@ fn dataplane<'a>(
     let mut counted = BTreeSet::new();
     for (at, tags, port) in tagged {
         // Inbounds without the tag (newer Kuma naming modes) name no service.
-        let Some(service) = text(tags, SERVICE_TAG) else {
+        let Some(service) = text(tags, SERVICE_TAG).map(kubernetes_service) else {
             continue;
         };
         if !valid_id(service) {
@@ -413,5 +430,20 @@ fn dataplane<'a>(
         {
             entry.tagged_protocol = Some(protocol.to_owned());
         }
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_tests {
+    use super::kubernetes_service;
+
+    #[test]
+    fn kubernetes_service_tags_name_their_service() {
+        assert_eq!(kubernetes_service("orders_shop_svc_8080"), "orders");
+        assert_eq!(kubernetes_service("orders"), "orders");
+        assert_eq!(
+            kubernetes_service("orders_shop_svc_http"),
+            "orders_shop_svc_http"
+        );
     }
 }

@@ -470,7 +470,9 @@ impl<'a> Doc<'a> {
             .with_help(help)
     }
 
-    /// A resource whose entry is the node at `pointer`.
+    /// A resource whose entry is the node at `pointer`. It is located at the entry's
+    /// identifying field (`full_name`, `name`, `id`, `metadata.name`) when written, so an
+    /// `unmapped-resource` warning points at the line a reader recognises.
     pub fn resource(
         &self,
         context: &Context<'_>,
@@ -489,6 +491,15 @@ impl<'a> Doc<'a> {
             attributes,
             file: self.file.to_owned(),
             span: self.span(pointer),
+            label_span: ["full_name", "name", "id", "metadata/name"]
+                .iter()
+                .find_map(|field| {
+                    self.document
+                        .spans
+                        .get(&format!("{pointer}/{field}"))
+                        .map(|node| node.value)
+                })
+                .unwrap_or_else(|| self.span(pointer)),
         }
     }
 }

@@ -530,7 +530,6 @@ fn mesh_directory_reads_every_yaml_file_recursively() {
             "mesh:default/ledger",
             "mesh:default/notifications",
             "mesh:payments-mesh/payments",
-            "mesh:payments-mesh/payments_payments_svc_443",
         ]
     );
     // README.md is not read; the kubectl `List` is, its Deployment skipped.
@@ -549,13 +548,10 @@ fn mesh_directory_reads_every_yaml_file_recursively() {
         start(payments.span),
         (line_of(&text, "- apiVersion: kuma.io/v1alpha1"), 3)
     );
+    // The Kubernetes Dataplane's inbound tag `payments_payments_svc_443` names the same
+    // service as the MeshService: one resource, counting the dataplane.
+    assert_eq!(payments.attributes["dataplanes"], json!(1));
     assert_eq!(payments.attributes["ports"], json!([443]));
-    let dataplane = resource(&inventories, "mesh:payments-mesh/payments_payments_svc_443");
-    assert_eq!(dataplane.attributes["kind"], json!("Dataplane"));
-    assert_eq!(
-        start(dataplane.span).0,
-        line_of(&text, "      - port: 8443")
-    );
 }
 
 #[test]
@@ -1212,4 +1208,19 @@ fn unreadable_snapshots_keep_their_loader_findings() {
         inventories.sources.keys().collect::<Vec<_>>(),
         ["broken.json", "empty.yaml"]
     );
+}
+
+/// A top-level plugin may name a top-level route that belongs to no service: it is attached
+/// to no resource, and it is not an unknown reference.
+#[test]
+fn deck_plugins_on_service_less_routes_are_accepted() {
+    let catalog = catalog(
+        &["{type: gateway, path: integrations/deck.yaml}"],
+        &[("gateway/serviceless-route.yaml", "integrations/deck.yaml")],
+    );
+    let (inventories, diagnostics) = load(&catalog);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(keys(&inventories), ["gateway:prod/billing-svc"]);
+    let billing = resource(&inventories, "gateway:prod/billing-svc");
+    assert_eq!(billing.attributes["plugins"], json!([]));
 }
