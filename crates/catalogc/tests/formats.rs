@@ -611,3 +611,20 @@ fn bundle_matches_its_committed_schema() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn build_never_writes_through_a_symlink() {
+    let dir = clean_catalog();
+    let target = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("dist");
+    std::os::unix::fs::symlink(target.path(), &link).expect("symlink");
+    let result = run(catalogc()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&link));
+    assert_eq!(result.code, 2);
+    assert!(result.stderr.contains("symlink"), "{}", result.stderr);
+    assert_eq!(std::fs::read_dir(target.path()).expect("read").count(), 0);
+}
