@@ -14,6 +14,7 @@
 //!
 //! Positions are 1-based lines and columns counted in characters.
 
+mod json;
 mod scalar;
 
 use std::borrow::Cow;
@@ -192,6 +193,16 @@ pub fn parse(
     limits: StructureLimits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Document> {
+    if mode == Mode::Lenient
+        && matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+        && let json::Outcome::Parsed(document, found) = json::parse(file, text, limits)
+    {
+        diagnostics.extend(found);
+        return document
+            .into_iter()
+            .filter(|d| !d.value.is_null())
+            .collect();
+    }
     let outcome = crate::contain_panic(|| {
         let mut builder = Builder::new(file, text, mode, limits);
         builder.run();

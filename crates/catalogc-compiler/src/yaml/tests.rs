@@ -246,3 +246,50 @@ fn json_is_read_leniently_with_spans() {
     let span = docs[0].spans.get("/services/0/name").expect("span");
     assert_eq!(at(span.value), ((3, 26), (3, 35)));
 }
+
+#[test]
+fn json_fast_path_matches_the_yaml_builder() {
+    let text = "{\n  \"name\": \"caf\u{e9} \\u00e9\\ud83d\\ude00\",\n  \"list\": [1, -2.5, true, null, {\"k\": \"v\"}],\n  \"big\": 123456789012345678901234567890,\n  \"huge\": 1e999\n}\n";
+    let (docs, diags) = lenient(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(docs[0].value["name"], json!("café é😀"));
+    assert_eq!(
+        docs[0].value["list"],
+        json!([1, -2.5, true, null, {"k": "v"}])
+    );
+    assert_eq!(docs[0].value["huge"], json!("1e999"));
+    let name = docs[0].spans.get("/name").expect("name");
+    assert_eq!(at(name.value), ((2, 11), (2, 36)));
+    assert_eq!(name.key.map(at), Some(((2, 3), (2, 9))));
+    let k = docs[0].spans.get("/list/4/k").expect("k");
+    assert_eq!(at(k.value), ((3, 39), (3, 42)));
+}
+
+#[test]
+fn json_fast_path_reports_duplicates_and_limits() {
+    let (docs, diags) = lenient("{\"id\": 1, \"x\": {\"a\": 1}, \"id\": {\"deep\": 2}}");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, Code::DuplicateKey);
+    assert_eq!(docs[0].value["id"], json!(1));
+    // The duplicate's nested spans do not replace the first value's.
+    assert!(docs[0].spans.get("/id/deep").is_none());
+
+    let mut limits = StructureLimits::THIRD_PARTY;
+    limits.max_depth = 3;
+    let mut diags = Vec::new();
+    parse("f.json", "[[[[1]]]]", Mode::Lenient, limits, &mut diags);
+    assert_eq!(diags[0].code, Code::YamlLimits);
+}
+
+#[test]
+fn yaml_flow_syntax_that_is_not_json_goes_to_the_yaml_parser() {
+    let (docs, diags) = lenient("{name: billing, tags: [a, b]}\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        docs[0].value,
+        json!({"name": "billing", "tags": ["a", "b"]})
+    );
+    // Broken JSON gets the YAML parser's located finding.
+    let (_, diags) = lenient("{\"a\": [1, 2}\n");
+    assert_eq!(diags[0].code, Code::YamlSyntax);
+}
