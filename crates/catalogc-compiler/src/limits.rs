@@ -15,6 +15,8 @@ pub struct Limits {
     /// Inventory snapshots.
     pub inventory_bytes: u64,
     pub third_party: StructureLimits,
+    /// Inventory snapshots (third-party limits with spans only down to entries' fields).
+    pub inventory: StructureLimits,
 }
 
 impl Default for Limits {
@@ -25,6 +27,7 @@ impl Default for Limits {
             spec_bytes: 8 * 1024 * 1024,
             inventory_bytes: 64 * 1024 * 1024,
             third_party: StructureLimits::THIRD_PARTY,
+            inventory: StructureLimits::INVENTORY,
         }
     }
 }

@@ -346,7 +346,7 @@ fn read_snapshot(
         display,
         &text,
         Mode::Lenient,
-        limits.third_party,
+        limits.inventory,
         &mut diagnostics,
     );
     if snapshot.documents.is_empty() && diagnostics.len() == before {

@@ -47,6 +47,10 @@ pub struct StructureLimits {
     pub max_entries: u32,
     /// Most nodes aliases may add to one document.
     pub max_alias_nodes: u64,
+    /// Deepest nodes whose spans are recorded (the root is depth 0). Deeper nodes are
+    /// located at their nearest recorded ancestor; large exports only need their entries'
+    /// locations, and a span per node would cost more memory than the values themselves.
+    pub max_span_depth: u32,
 }
 
 impl StructureLimits {
@@ -56,6 +60,7 @@ impl StructureLimits {
         max_documents: 1_000,
         max_entries: 10_000,
         max_alias_nodes: 10_000,
+        max_span_depth: u32::MAX,
     };
     /// SPEC 6 defaults for API specs, workflows, docs and inventories.
     pub const THIRD_PARTY: StructureLimits = StructureLimits {
@@ -63,6 +68,12 @@ impl StructureLimits {
         max_documents: 1_000,
         max_entries: 1_000_000,
         max_alias_nodes: 1_000_000,
+        max_span_depth: u32::MAX,
+    };
+    /// Inventory snapshots: third-party limits, spans down to the fields of an entry.
+    pub const INVENTORY: StructureLimits = StructureLimits {
+        max_span_depth: 4,
+        ..StructureLimits::THIRD_PARTY
     };
 }
 
@@ -486,7 +497,7 @@ impl<'t> Builder<'t> {
     }
 
     fn record_span(&mut self, slot: &Slot, value: Span) {
-        if self.discard_depth > 0 {
+        if self.discard_depth > 0 || self.frames.len() as u32 > self.limits.max_span_depth {
             return;
         }
         let key = match slot {
