@@ -45,6 +45,9 @@ pub enum Command {
     /// Compile the catalog into a bundle directory (catalog.json, one file per service).
     #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
+    /// Score services against the catalog's scorecards: a table, one service's card, JSON or Markdown.
+    #[command(after_help = SCORE_EXAMPLES)]
+    Score(ScoreArgs),
     /// Print the dependency graph, or one service's neighbourhood (DOT, Mermaid or JSON).
     #[command(after_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
@@ -74,6 +77,18 @@ Examples:
 
 Nothing is written when the catalog has errors. The previous bundle in --out is replaced
 atomically; a non-empty directory that is not a catalogc bundle is never overwritten.";
+
+const SCORE_EXAMPLES: &str = "\
+Examples:
+  catalogc score                                every service × every scorecard, as tables
+  catalogc score billing                        billing's card: levels, failures, what to fix next
+  catalogc score --scorecard service-maturity --format markdown
+  catalogc score --format json > scores.json
+  catalogc score --templates                    the built-in criterion templates
+
+Marks: ✓ pass, ✗ fail, ! error, – skipped (does not apply), ○ exempt.
+Scorecards are evaluated on --date, else SOURCE_DATE_EPOCH, else the HEAD commit's date,
+else today, so a commit always scores the same.";
 
 const GRAPH_EXAMPLES: &str = "\
 Examples:
@@ -137,6 +152,10 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Evaluate scorecard exemptions on this date (YYYY-MM-DD; default: SOURCE_DATE_EPOCH,
+    /// else the HEAD commit's date, else today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -149,6 +168,40 @@ pub struct BuildArgs {
     /// Output format of the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Evaluate scorecards on this date (YYYY-MM-DD; default: SOURCE_DATE_EPOCH, else the
+    /// HEAD commit's date, else today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// Aligned tables with marks, for terminals.
+    Table,
+    /// One JSON object.
+    Json,
+    /// Markdown tables, for pull-request comments.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Show this service's card instead of every service.
+    pub service: Option<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Only this scorecard.
+    #[arg(long, value_name = "NAME")]
+    pub scorecard: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// Evaluate on this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// List the built-in criterion templates and exit.
+    #[arg(long, conflicts_with_all = ["service", "scorecard"])]
+    pub templates: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => commands::check::run(&args, color),
         Command::Build(args) => commands::build::run(&args, color),
+        Command::Score(args) => commands::score::run(&args),
         Command::Graph(args) => commands::graph::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),

@@ -34,6 +34,30 @@ pub fn root(args: &RootArgs) -> Result<PathBuf, String> {
     }
 }
 
+/// The scorecards' evaluation date from `--date`, else `SOURCE_DATE_EPOCH`; `None` leaves
+/// the choice to the compiler (the `HEAD` commit's date, else today).
+pub fn evaluation_date(date: Option<&str>) -> Result<Option<String>, String> {
+    if let Some(date) = date {
+        if !catalogc_compiler::score::run::valid_date(date) {
+            return Err(format!(
+                "--date {} is not a calendar date; write it as YYYY-MM-DD",
+                catalogc_diagnostics::sanitize(date)
+            ));
+        }
+        return Ok(Some(date.to_owned()));
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(epoch) if !epoch.is_empty() => match epoch.trim().parse::<i64>() {
+            Ok(seconds) => Ok(Some(catalogc_compiler::score::date_of_epoch(seconds))),
+            Err(_) => Err(format!(
+                "SOURCE_DATE_EPOCH={} is not a number of seconds",
+                catalogc_diagnostics::sanitize(&epoch)
+            )),
+        },
+        _ => Ok(None),
+    }
+}
+
 /// Renders `diagnostics` in `format` to standard output.
 pub fn report(
     compilation: &Compilation,

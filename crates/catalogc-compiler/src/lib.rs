@@ -17,6 +17,7 @@ pub mod references;
 mod repo;
 pub mod resolve;
 pub mod resources;
+pub mod score;
 pub mod source;
 mod suggest;
 pub mod validate;
@@ -47,6 +48,23 @@ pub const SERVICE_FILE: &str = "service.yaml";
 pub struct CompileOptions {
     /// The catalog root.
     pub root: PathBuf,
+    /// The scorecards' evaluation date (`--date`, or `SOURCE_DATE_EPOCH`'s date); `None`:
+    /// the `HEAD` commit's date, else today.
+    pub date: Option<String>,
+    /// Whether to score services (`build`, `score`); `check` only compiles scorecards, which
+    /// is where every scorecard finding comes from.
+    pub score: bool,
+}
+
+impl CompileOptions {
+    /// Checking `root`: no scoring, the default evaluation date.
+    pub fn check(root: PathBuf) -> CompileOptions {
+        CompileOptions {
+            root,
+            date: None,
+            score: false,
+        }
+    }
 }
 
 /// Where a descriptor was read from, which decides where its references are resolved.
@@ -106,6 +124,10 @@ pub struct Compilation {
     pub files: Vec<references::ServiceFiles>,
     /// Every resource with the services mapping it, and each service's resource keys.
     pub mapping: mapping::Mapping,
+    /// The date scorecards were evaluated on (`YYYY-MM-DD`).
+    pub evaluation_date: String,
+    /// Scorecard results (empty unless the options asked for scoring).
+    pub scores: score::run::Scores,
     /// Every finding, severity overrides applied, in report order.
     pub diagnostics: Vec<Diagnostic>,
     /// Texts of the files read, by catalog-relative path (for snippets).
@@ -251,6 +273,37 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     );
     let mapping = mapping::map(&services, &inventories, &references, &mut diagnostics);
 
+    let evaluation_date = score::evaluation_date(&root, options.date.as_deref());
+    let engine = score::cel::CelEngine::default();
+    let service_names: std::collections::BTreeSet<&str> =
+        services.iter().map(|s| s.value.name.as_str()).collect();
+    let compiled_scorecards = score::run::compile_scorecards(
+        &engine,
+        &scorecards,
+        &configuration.catalog.builtin_scorecards,
+        &service_names,
+        &evaluation_date,
+        &mut diagnostics,
+    );
+    let scores = if options.score {
+        score::run::score(
+            &engine,
+            &compiled_scorecards,
+            &score::run::Inputs {
+                services: &services,
+                teams: &teams,
+                graph: &graph,
+                files: &references.services,
+                mapping: &mapping,
+                catalog_name: configuration.catalog.name.as_str(),
+                today: &evaluation_date,
+            },
+        )
+    } else {
+        score::run::Scores::default()
+    };
+    drop(compiled_scorecards);
+
     apply_rules(&configuration.catalog, &mut diagnostics);
     sort_diagnostics(&mut diagnostics);
     Ok(Compilation {
@@ -263,6 +316,8 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         graph,
         files: references.services,
         mapping,
+        evaluation_date,
+        scores,
         diagnostics,
         sources,
         files_read,

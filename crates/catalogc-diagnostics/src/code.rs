@@ -90,6 +90,8 @@ codes! {
         "a live service depends on a deprecated or retired one";
     InvalidScorecard => "invalid-scorecard", Error,
         "a CEL expression or template use that does not compile";
+    ExpiredExemption => "expired-exemption", Warning,
+        "a scorecard exemption whose expiry date has passed";
     InvalidExtensionSchema => "invalid-extension-schema", Error,
         "the organisation's extension schema cannot be loaded or compiled";
 }

@@ -4,12 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use catalogc_compiler::artifacts::{ApiSpec, SpecFormat};
 use catalogc_compiler::mapping::MappedResource;
+use catalogc_compiler::score::run::ServiceScore;
 use catalogc_compiler::{Closures, Compilation, EdgeOrigin, Entity};
 use catalogc_diagnostics::render::json as json_render;
 use catalogc_model::{
     API_VERSION, ApiSpecSummary, BUNDLE_KIND, Bundle, BundleApi, BundleApis, BundleCatalog,
-    BundleDependency, BundleDoc, BundlePipeline, BundleResource, BundleService, BundleTeam,
-    OperationSummary, ResourceRef, Service, SourceRef, Team,
+    BundleCriterionResult, BundleDependency, BundleDoc, BundlePipeline, BundleResource,
+    BundleScore, BundleScorecard, BundleService, BundleTeam, OperationSummary, ResourceRef,
+    Service, SourceRef, Team,
 };
 use rayon::prelude::*;
 
@@ -41,6 +43,7 @@ pub fn bundle(compilation: &Compilation) -> Bundle {
                 .clone()
                 .unwrap_or_else(|| catalog.name.to_string()),
             description: catalog.description.clone(),
+            evaluation_date: compilation.evaluation_date.clone(),
         },
         services,
         teams,
@@ -50,7 +53,17 @@ pub fn bundle(compilation: &Compilation) -> Bundle {
             .iter()
             .map(resource_entry)
             .collect(),
-        scorecards: Vec::new(),
+        scorecards: compilation
+            .scores
+            .scorecards
+            .iter()
+            .map(|summary| BundleScorecard {
+                definition: summary.definition.clone(),
+                builtin: summary.builtin,
+                services: summary.services,
+                levels: summary.levels.clone(),
+            })
+            .collect(),
         diagnostics: json_render::to_values(&compilation.diagnostics),
     }
 }
@@ -187,7 +200,30 @@ fn service_entry(
         pipelines,
         api_products: value.api_products.clone(),
         custom: value.custom.clone(),
-        scores: Vec::new(),
+        scores: compilation
+            .scores
+            .services
+            .get(index)
+            .map(|scores| scores.iter().map(score_entry).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn score_entry(score: &ServiceScore) -> BundleScore {
+    BundleScore {
+        scorecard: score.scorecard.clone(),
+        level: score.level.clone(),
+        score: score.score,
+        criteria: score
+            .criteria
+            .iter()
+            .map(|c| BundleCriterionResult {
+                name: c.name.clone(),
+                outcome: c.outcome.as_str().to_owned(),
+                message: c.message.clone(),
+                found: c.found.clone(),
+            })
+            .collect(),
     }
 }
 

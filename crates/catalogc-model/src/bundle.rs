@@ -54,6 +54,10 @@ pub struct BundleCatalog {
     /// What the catalog covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The date scorecards were evaluated on (`YYYY-MM-DD`): `--date`, else
+    /// `SOURCE_DATE_EPOCH`, else the catalog repository's `HEAD` commit date, else the day
+    /// of the build.
+    pub evaluation_date: String,
 }
 
 /// Where an entity is defined.
@@ -316,6 +320,8 @@ pub struct BundleScorecard {
     pub definition: Scorecard,
     /// Whether it is one of the built-in scorecards.
     pub builtin: bool,
+    /// Number of services it applies to.
+    pub services: usize,
     /// Number of services at each level (`none` for no level), for scorecards with levels.
     #[serde(default)]
     pub levels: BTreeMap<String, usize>,
@@ -346,4 +352,7 @@ pub struct BundleCriterionResult {
     /// How to fix a failure, or the reason of an error or exemption.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// What the check found, for a failure or a skipped criterion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
 }

@@ -11,7 +11,15 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
         Ok(root) => root,
         Err(message) => return ExitStatus::Error(message),
     };
-    let compilation = match compile(&CompileOptions { root }) {
+    let date = match output::evaluation_date(args.date.as_deref()) {
+        Ok(date) => date,
+        Err(message) => return ExitStatus::Error(message),
+    };
+    let compilation = match compile(&CompileOptions {
+        root,
+        date,
+        score: true,
+    }) {
         Ok(compilation) => compilation,
         Err(error) => return ExitStatus::Error(error.to_string()),
     };

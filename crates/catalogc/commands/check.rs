@@ -15,7 +15,15 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(root) => root,
         Err(message) => return ExitStatus::Error(message),
     };
-    let compilation = match compile(&CompileOptions { root }) {
+    let date = match output::evaluation_date(args.date.as_deref()) {
+        Ok(date) => date,
+        Err(message) => return ExitStatus::Error(message),
+    };
+    let compilation = match compile(&CompileOptions {
+        root,
+        date,
+        score: false,
+    }) {
         Ok(compilation) => compilation,
         Err(error) => return ExitStatus::Error(error.to_string()),
     };

@@ -12,7 +12,7 @@ pub fn run(args: &GraphArgs) -> ExitStatus {
         Ok(root) => root,
         Err(message) => return ExitStatus::Error(message),
     };
-    let compilation = match compile(&CompileOptions { root }) {
+    let compilation = match compile(&CompileOptions::check(root)) {
         Ok(compilation) => compilation,
         Err(error) => return ExitStatus::Error(error.to_string()),
     };

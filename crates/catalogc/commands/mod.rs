@@ -5,3 +5,4 @@ pub mod check;
 pub mod explain;
 pub mod graph;
 pub mod schema;
+pub mod score;

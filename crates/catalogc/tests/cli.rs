@@ -10,3 +10,4 @@ mod git;
 mod hostile;
 mod interrupt;
 mod paths;
+mod score;

@@ -1,0 +1,58 @@
+//! The rule engine behind scorecard `check` expressions, hidden behind a small trait so the
+//! expression language's implementation can change without touching scoring.
+//!
+//! Expressions are compiled once per run ([`RuleEngine::compile`]), the variables of each
+//! service are bound once ([`RuleEngine::bind`]) and every compiled rule is evaluated against
+//! them ([`RuleEngine::evaluate`]). Evaluation is pure: no I/O, no clock (`today` is bound),
+//! bounded cost, and an engine defect becomes an error result, never a crash.
+
+use serde_json::Value;
+
+/// The variables an expression sees for one service (SPEC 1.3), as JSON.
+///
+/// Integers are JSON integers and become signed integers in the engine, so
+/// `service.tier + 1` works. Absent optional fields are absent (test them with `has()`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Variables {
+    /// The service: fields as written, plus `team` (the owning Team).
+    pub service: Value,
+    /// Its mapped resources: `key`, `integration`, `type`, `id`, `name`, `attributes`.
+    pub resources: Value,
+    /// Direct upstream services (same shape as `service`, without `team`).
+    pub dependencies: Value,
+    /// Direct downstream services.
+    pub dependents: Value,
+    /// Counts and team names of the catalog.
+    pub catalog: Value,
+    /// The evaluation date, `YYYY-MM-DD` (bound as a timestamp at midnight UTC).
+    pub today: String,
+}
+
+/// Why an expression does not compile, with its position inside the expression (1-based
+/// line and column, counted in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// An expression language for scorecard criteria.
+pub trait RuleEngine: Send + Sync {
+    /// A compiled expression, shared by every evaluation.
+    type Rule: Send + Sync;
+    /// One service's variables in the engine's own representation.
+    type Bound: Send + Sync;
+
+    /// Compiles `source`, rejecting what could run unbounded (deep nesting, oversized
+    /// expressions, comprehensions nested deeper than allowed).
+    fn compile(&self, source: &str) -> Result<Self::Rule, RuleError>;
+
+    /// Converts one service's variables.
+    fn bind(&self, variables: &Variables) -> Self::Bound;
+
+    /// Evaluates `rule`. `Ok(true)`/`Ok(false)` for a boolean result; `Err(reason)` for
+    /// anything else: a runtime error (missing field, division by zero, overflow), a result
+    /// that is not a boolean, a cost over the budget, or a defect of the engine.
+    fn evaluate(&self, rule: &Self::Rule, bound: &Self::Bound) -> Result<bool, String>;
+}

@@ -1,0 +1,321 @@
+//! Levels, scores, exemptions and compile-time findings of scorecards (SPEC 1.3).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use catalogc_diagnostics::{Code, Diagnostic};
+use catalogc_model::{Scorecard, Service};
+
+use super::*;
+use crate::score::cel::CelEngine;
+use crate::yaml::{Mode, StructureLimits, parse};
+
+fn entity<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Entity<T> {
+    let mut diagnostics = Vec::new();
+    let document = parse(
+        file,
+        text,
+        Mode::Strict,
+        StructureLimits::DESCRIPTOR,
+        &mut diagnostics,
+    )
+    .pop()
+    .expect("one document");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    Entity {
+        value: serde_json::from_value(document.value.clone()).expect("valid"),
+        file: file.to_owned(),
+        start: document.start,
+        spans: Arc::new(document.spans),
+        origin: Origin::Directory,
+    }
+}
+
+fn service(name: &str, tier: u8) -> Entity<Service> {
+    entity(
+        &format!("repos/{name}/service.yaml"),
+        &format!(
+            "apiVersion: catalogc/v1\nkind: Service\nname: {name}\nowner: t\nlifecycle: production\ntier: {tier}\n"
+        ),
+    )
+}
+
+/// Compiles `scorecard` and scores `services` on `today`; returns scores and findings.
+fn run(
+    scorecard: &str,
+    services: &[Entity<Service>],
+    today: &str,
+) -> (Vec<Vec<ServiceScore>>, Vec<Diagnostic>) {
+    let engine = CelEngine::default();
+    let card: Entity<Scorecard> = entity("scorecards/card.yaml", scorecard);
+    let names: BTreeSet<&str> = services.iter().map(|s| s.value.name.as_str()).collect();
+    let mut diagnostics = Vec::new();
+    let compiled = compile_scorecards(
+        &engine,
+        std::slice::from_ref(&card),
+        &[],
+        &names,
+        today,
+        &mut diagnostics,
+    );
+    let graph = Graph::resolve(services, &mut Vec::new());
+    let files = vec![crate::references::ServiceFiles::default(); services.len()];
+    let mapping = crate::mapping::Mapping {
+        resources: Vec::new(),
+        service_resources: vec![Vec::new(); services.len()],
+    };
+    let scores = score(
+        &engine,
+        &compiled,
+        &Inputs {
+            services,
+            teams: &[],
+            graph: &graph,
+            files: &files,
+            mapping: &mapping,
+            catalog_name: "acme",
+            today,
+        },
+    );
+    (scores.services, diagnostics)
+}
+
+const LADDER: &str = "apiVersion: catalogc/v1
+kind: Scorecard
+name: card
+levels: [bronze, silver, gold]
+criteria:
+  - {name: b1, level: bronze, check: 'service.tier <= 3'}
+  - {name: s1, level: silver, weight: 3, check: 'service.tier <= 2'}
+  - {name: g1, level: gold, check: 'service.tier <= 1'}
+  - {name: extra, check: 'has(service.description)'}
+";
+
+#[test]
+fn the_level_is_the_highest_with_every_lower_level_passing() {
+    let services = [
+        service("a", 1),
+        service("b", 2),
+        service("c", 3),
+        service("d", 4),
+    ];
+    let (scores, diagnostics) = run(LADDER, &services, "2026-06-01");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let levels: Vec<Option<&str>> = scores.iter().map(|s| s[0].level.as_deref()).collect();
+    assert_eq!(levels, [Some("gold"), Some("silver"), Some("bronze"), None]);
+    // Score: passed / (passed + failed + error) weight; `extra` fails everywhere (weight 1).
+    let values: Vec<f64> = scores.iter().map(|s| s[0].score).collect();
+    assert_eq!(values, [83.3, 66.7, 16.7, 0.0]);
+}
+
+#[test]
+fn a_failing_lower_level_caps_the_level_even_if_higher_ones_pass() {
+    let card = "apiVersion: catalogc/v1\nkind: Scorecard\nname: card\nlevels: [bronze, silver]\ncriteria:\n  - {name: b, level: bronze, check: 'false'}\n  - {name: s, level: silver, check: 'true'}\n";
+    let (scores, _) = run(card, &[service("a", 1)], "2026-06-01");
+    assert_eq!(scores[0][0].level, None);
+}
+
+#[test]
+fn no_ladder_or_an_empty_ladder_reaches_no_level() {
+    let card = "apiVersion: catalogc/v1\nkind: Scorecard\nname: card\ncriteria:\n  - {name: ok, check: 'true'}\n";
+    let (scores, _) = run(card, &[service("a", 1)], "2026-06-01");
+    assert_eq!(
+        (scores[0][0].level.as_deref(), scores[0][0].score),
+        (None, 100.0)
+    );
+    let card = "apiVersion: catalogc/v1\nkind: Scorecard\nname: card\nlevels: []\ncriteria:\n  - {name: ok, check: 'true'}\n";
+    let (scores, _) = run(card, &[service("a", 1)], "2026-06-01");
+    assert_eq!(scores[0][0].level, None);
+}
+
+#[test]
+fn errors_count_as_failures_and_skipped_and_exempt_are_not_counted() {
+    let card = "apiVersion: catalogc/v1
+kind: Scorecard
+name: card
+levels: [bronze]
+criteria:
+  - {name: boom, level: bronze, check: '1 / (service.tier - 1) == 0'}
+  - {name: fine, check: 'true'}
+  - {name: waived, check: 'false'}
+exemptions:
+  - {service: a, criterion: waived, reason: migrating, expires: 2026-12-31}
+";
+    let (scores, diagnostics) = run(card, &[service("a", 1)], "2026-06-01");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let results: Vec<(&str, Outcome)> = scores[0][0]
+        .criteria
+        .iter()
+        .map(|c| (c.name.as_str(), c.outcome))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("boom", Outcome::Error),
+            ("fine", Outcome::Pass),
+            ("waived", Outcome::Exempt)
+        ]
+    );
+    assert_eq!(scores[0][0].level, None, "an error blocks the level");
+    assert_eq!(scores[0][0].score, 50.0, "exempt is not counted; error is");
+    assert!(
+        scores[0][0].criteria[0]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("division by zero"))
+    );
+    assert!(
+        scores[0][0].criteria[2]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("migrating"))
+    );
+}
+
+#[test]
+fn every_criterion_exempt_or_skipped_scores_100_and_reaches_the_level() {
+    let card = "apiVersion: catalogc/v1
+kind: Scorecard
+name: card
+levels: [bronze]
+criteria:
+  - {name: x, level: bronze, check: 'false'}
+exemptions:
+  - {service: a, reason: new service, expires: 2026-12-31}
+";
+    let (scores, _) = run(card, &[service("a", 1)], "2026-06-01");
+    assert_eq!(
+        (scores[0][0].level.as_deref(), scores[0][0].score),
+        (Some("bronze"), 100.0)
+    );
+}
+
+#[test]
+fn an_expired_exemption_no_longer_applies_and_is_warned_at_its_line() {
+    let card = "apiVersion: catalogc/v1
+kind: Scorecard
+name: card
+criteria:
+  - {name: x, check: 'false'}
+exemptions:
+  - {service: a, criterion: x, reason: migrating, expires: 2026-01-31}
+";
+    let (scores, diagnostics) = run(card, &[service("a", 1)], "2026-02-01");
+    assert_eq!(scores[0][0].criteria[0].outcome, Outcome::Fail);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0].code, Code::ExpiredExemption);
+    assert_eq!(diagnostics[0].span.map(|s| s.start.line), Some(7));
+    // On its last day it still applies.
+    let (scores, diagnostics) = run(card, &[service("a", 1)], "2026-01-31");
+    assert_eq!(scores[0][0].criteria[0].outcome, Outcome::Exempt);
+    assert!(diagnostics.is_empty());
+}
+
+#[test]
+fn applies_to_filters_services_out_of_the_scores() {
+    let card = "apiVersion: catalogc/v1\nkind: Scorecard\nname: card\nappliesTo: 'service.tier == 1'\ncriteria:\n  - {name: ok, check: 'true'}\n";
+    let (scores, _) = run(card, &[service("a", 1), service("b", 2)], "2026-06-01");
+    assert_eq!(scores[0].len(), 1);
+    assert!(scores[1].is_empty(), "no entry when appliesTo is false");
+}
+
+#[test]
+fn compile_errors_are_located_in_the_scorecard_file() {
+    let card = "apiVersion: catalogc/v1
+kind: Scorecard
+name: card
+levels: [bronze]
+criteria:
+  - {name: bad, level: bronze, check: 'service.tier >'}
+  - {name: typo, level: bronzee, check: 'true'}
+  - {name: tmpl, uses: has-doc}
+  - {name: params, uses: has-docs, with: {minimum: 2}}
+  - {name: bad, check: 'true'}
+exemptions:
+  - {service: nobody, reason: x, expires: 2026-12-31}
+  - {service: a, criterion: missing, reason: x, expires: 2026-12-31}
+";
+    let (scores, diagnostics) = run(card, &[service("a", 1)], "2026-06-01");
+    assert!(
+        scores[0].is_empty(),
+        "an invalid scorecard is not evaluated"
+    );
+    let found: Vec<(Code, u32)> = diagnostics
+        .iter()
+        .map(|d| (d.code, d.span.map_or(0, |s| s.start.line)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Code::InvalidScorecard, 6),
+            (Code::InvalidScorecard, 7),
+            (Code::InvalidScorecard, 8),
+            (Code::InvalidScorecard, 9),
+            (Code::InvalidScorecard, 10),
+            (Code::UnknownService, 12),
+            (Code::InvalidScorecard, 13),
+        ],
+        "{diagnostics:#?}"
+    );
+    // The parse error points inside the expression: after `>` at the end.
+    let column = diagnostics[0].span.map(|s| s.start.column).unwrap_or(0);
+    assert!(
+        column > 40,
+        "column {column} should be inside the expression"
+    );
+    assert_eq!(
+        diagnostics[1].help.as_deref(),
+        Some("did you mean `bronze`?")
+    );
+    assert_eq!(
+        diagnostics[2].help.as_deref(),
+        Some("did you mean `has-docs`?")
+    );
+}
+
+#[test]
+fn built_in_scorecards_compile_cleanly() {
+    use catalogc_model::BuiltinScorecard as B;
+    let engine = CelEngine::default();
+    let mut diagnostics = Vec::new();
+    let compiled = compile_scorecards(
+        &engine,
+        &[],
+        &[
+            B::ServiceMaturity,
+            B::ServiceDocumentation,
+            B::KongBestPractices,
+            B::SecurityAndCompliance,
+        ],
+        &BTreeSet::new(),
+        "2026-06-01",
+        &mut diagnostics,
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    let names: Vec<&str> = compiled
+        .iter()
+        .map(|c| c.definition.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "kong-best-practices",
+            "security-and-compliance",
+            "service-documentation",
+            "service-maturity"
+        ]
+    );
+    assert!(
+        compiled
+            .iter()
+            .all(|c| c.builtin && c.definition.levels.len() == 3)
+    );
+}
+
+#[test]
+fn dates_are_validated() {
+    assert!(valid_date("2024-02-29"));
+    assert!(!valid_date("2023-02-29"));
+    assert!(!valid_date("2026-13-01"));
+    assert!(!valid_date("26-01-01"));
+}
