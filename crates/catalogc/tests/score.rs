@@ -185,3 +185,20 @@ fn templates_are_listed() {
         assert!(result.stdout.contains(name), "{name}");
     }
 }
+
+/// Golden results of each built-in scorecard on the example organisation.
+#[test]
+fn built_in_scorecards_on_the_example_organisation() {
+    for name in [
+        "service-maturity",
+        "service-documentation",
+        "kong-best-practices",
+        "security-and-compliance",
+    ] {
+        let result = run(catalogc()
+            .args(["score", "--scorecard", name, "--root"])
+            .arg(repo().join("catalog-example")));
+        assert_eq!(result.code, 0, "{name}: {}", result.stderr);
+        insta::assert_snapshot!(format!("builtin-{name}"), result.stdout);
+    }
+}

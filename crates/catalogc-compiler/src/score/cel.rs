@@ -230,6 +230,10 @@ impl RuleEngine for CelEngine {
         }
     }
 
+    fn uses(&self, rule: &CelRule, name: &str) -> bool {
+        rule.uses(name)
+    }
+
     fn bind(&self, variables: &Variables) -> CelBindings {
         let mut extents = [DataExtent::default(); 6];
         let mut convert = |value: &Json, index: usize| {

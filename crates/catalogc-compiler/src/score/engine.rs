@@ -12,6 +12,7 @@ use serde_json::Value;
 ///
 /// Integers are JSON integers and become signed integers in the engine, so
 /// `service.tier + 1` works. Absent optional fields are absent (test them with `has()`).
+/// A variable no compiled rule reads is left `null`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Variables {
     /// The service: fields as written, plus `team` (the owning Team).
@@ -47,6 +48,10 @@ pub trait RuleEngine: Send + Sync {
     /// Compiles `source`, rejecting what could run unbounded (deep nesting, oversized
     /// expressions, comprehensions nested deeper than allowed).
     fn compile(&self, source: &str) -> Result<Self::Rule, RuleError>;
+
+    /// Whether `rule` reads the variable `name` (`service`, `resources`, …): variables no
+    /// rule reads are not built.
+    fn uses(&self, rule: &Self::Rule, name: &str) -> bool;
 
     /// Converts one service's variables.
     fn bind(&self, variables: &Variables) -> Self::Bound;
