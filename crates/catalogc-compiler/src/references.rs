@@ -29,6 +29,8 @@ pub struct DocFile {
     pub path: String,
     /// Its summary, when it is UTF-8 text.
     pub doc: Option<Doc>,
+    /// Its text (Markdown), when it is UTF-8, for the catalog site.
+    pub text: Option<Arc<str>>,
 }
 
 /// The specification of a provided API.
@@ -134,7 +136,7 @@ type FileKey = (String, Vec<String>, Kind);
 
 /// What reading one unique file gave.
 enum Read {
-    Doc(Option<Doc>),
+    Doc(Option<Doc>, Option<Arc<str>>),
     Spec(Option<ApiSpec>),
     Pipeline(Option<Workflow>),
     Problem(FileProblem),
@@ -284,9 +286,10 @@ pub fn resolve(
                     Some((display, &siblings)),
                 ));
             }
-            Read::Doc(doc) => files.docs.push(DocFile {
+            Read::Doc(doc, text) => files.docs.push(DocFile {
                 path: display.clone(),
                 doc: doc.clone(),
+                text: text.clone(),
             }),
             Read::Spec(spec) => files.specs.push(SpecFile {
                 api: reference.api.clone().unwrap_or_default(),
@@ -330,12 +333,13 @@ fn read_one(
         Err(problem) => return (Read::Problem(problem), None),
     };
     match kind {
-        Kind::Doc => {
-            let doc = String::from_utf8(bytes)
-                .ok()
-                .map(|text| artifacts::summarize_doc(&text));
-            (Read::Doc(doc), None)
-        }
+        Kind::Doc => match String::from_utf8(bytes) {
+            Ok(text) => {
+                let doc = artifacts::summarize_doc(&text);
+                (Read::Doc(Some(doc), Some(Arc::from(text))), None)
+            }
+            Err(_) => (Read::Doc(None, None), None),
+        },
         Kind::Spec(ApiKind::Other) => (Read::Spec(None), None),
         Kind::Spec(_) | Kind::Pipeline => {
             let text = match decode(display, bytes) {

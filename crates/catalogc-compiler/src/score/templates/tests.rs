@@ -125,6 +125,7 @@ fn doc(path: &str, title: Option<&str>) -> DocFile {
             words: 120,
             headings: Vec::new(),
         }),
+        text: None,
     }
 }
 
@@ -330,7 +331,8 @@ fn has_docs_counts_files_read_once_each() {
         Fixture::new(json!({"docs": ["docs/diagram.bin"]}))
             .docs(vec![DocFile {
                 path: "repos/billing/docs/diagram.bin".to_owned(),
-                doc: None
+                doc: None,
+                text: None,
             }])
             .check("has-docs", json!({})),
         "pass"
