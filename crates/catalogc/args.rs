@@ -22,6 +22,7 @@ Examples:
                                          findings in one file (plus errors elsewhere)
   catalogc build --root catalog --out dist
                                          compile the catalog into dist/catalog.json
+                                         and its static site, dist/site/index.html
   catalogc explain unknown-team          what a diagnostic code means and how to fix it
 
 Exit status: 0 no errors, 1 errors found, 2 catalogc itself failed.";
@@ -42,7 +43,7 @@ pub enum Command {
     /// Check the catalog (or some of its files) and report findings.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
-    /// Compile the catalog into a bundle directory (catalog.json, one file per service).
+    /// Compile the catalog into a bundle directory (catalog.json, one file per service, the static site).
     #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
     /// Score services against the catalog's scorecards: a table, one service's card, JSON or Markdown.
@@ -72,8 +73,9 @@ error elsewhere in the catalog: a change in one file can break another.";
 
 const BUILD_EXAMPLES: &str = "\
 Examples:
-  catalogc build --root catalog-example --out dist
+  catalogc build --root catalog-example --out dist    then open dist/site/index.html
   catalogc build --out public --format json
+  catalogc build --no-site                           only catalog.json and friends
 
 Nothing is written when the catalog has errors. The previous bundle in --out is replaced
 atomically; a non-empty directory that is not a catalogc bundle is never overwritten.";
@@ -172,6 +174,9 @@ pub struct BuildArgs {
     /// HEAD commit's date, else today).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Do not write the static HTML site (DIR/site/).
+    #[arg(long)]
+    pub no_site: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

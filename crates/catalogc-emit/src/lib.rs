@@ -8,6 +8,7 @@
 //! DIR/services/<name>.json  one file per service (the same entry as in catalog.json)
 //! DIR/graph.dot, graph.mmd  the dependency graph (Graphviz, Mermaid)
 //! DIR/CODEOWNERS            descriptor paths → owning teams' GitHub handles
+//! DIR/site/                 the static HTML site (unless disabled; see [`site`])
 //! DIR/.catalogc-bundle      marker: this directory is a bundle catalogc may replace
 //! ```
 //!
@@ -17,6 +18,8 @@
 mod bundle;
 mod codeowners;
 pub mod graph;
+pub mod site;
+pub mod svg;
 mod write;
 
 pub use bundle::{bundle, resource_key};

@@ -35,6 +35,8 @@ pub enum EmitError {
     Io { path: PathBuf, error: io::Error },
     /// Ctrl-C or SIGTERM arrived; nothing was changed.
     Interrupted,
+    /// The static site could not be rendered; nothing was changed.
+    Site(crate::site::SiteError),
 }
 
 impl fmt::Display for EmitError {
@@ -49,6 +51,7 @@ impl fmt::Display for EmitError {
             }
             EmitError::Io { path, error } => write!(f, "cannot write {}: {error}", path.display()),
             EmitError::Interrupted => f.write_str("interrupted; the previous bundle is unchanged"),
+            EmitError::Site(error) => error.fmt(f),
         }
     }
 }
@@ -62,11 +65,13 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
     }
 }
 
-/// Writes the bundle of `compilation` to `out`, atomically. `cancel` is polled between files
-/// and before the swap. Returns the files written, relative to `out`, sorted.
+/// Writes the bundle of `compilation` to `out`, atomically, with the static site under
+/// `site/` when `site` is true. `cancel` is polled between files and before the swap.
+/// Returns the files written, relative to `out`, sorted.
 pub fn write_bundle(
     compilation: &Compilation,
     out: &Path,
+    site: bool,
     cancel: &AtomicBool,
 ) -> Result<Vec<String>, EmitError> {
     check_destination(out)?;
@@ -83,7 +88,7 @@ pub fn write_bundle(
     if fs::symlink_metadata(&stage).is_ok() {
         fs::remove_dir_all(&stage).map_err(io_error(&stage))?;
     }
-    let result = stage_bundle(compilation, &stage, cancel)
+    let result = stage_bundle(compilation, &stage, site, cancel)
         .and_then(|written| swap_in(&stage, out, &parent, &name, cancel).map(|()| written));
     if result.is_err() {
         let _ = fs::remove_dir_all(&stage);
@@ -125,6 +130,7 @@ fn check_destination(out: &Path) -> Result<(), EmitError> {
 fn stage_bundle(
     compilation: &Compilation,
     stage: &Path,
+    site: bool,
     cancel: &AtomicBool,
 ) -> Result<Vec<String>, EmitError> {
     let interrupted = || {
@@ -177,8 +183,50 @@ fn stage_bundle(
         written.push(file?);
     }
     interrupted()?;
+    if site {
+        written.extend(stage_site(compilation, &bundle, stage, cancel)?);
+    }
+    interrupted()?;
     written.sort();
     Ok(written)
+}
+
+/// Renders the site and writes it under `stage/site/`. Its paths come from
+/// [`crate::site::render`], which only builds them from fixed names and checked entity names.
+fn stage_site(
+    compilation: &Compilation,
+    bundle: &catalogc_model::Bundle,
+    stage: &Path,
+    cancel: &AtomicBool,
+) -> Result<Vec<String>, EmitError> {
+    let files = crate::site::render(compilation, bundle).map_err(EmitError::Site)?;
+    if cancel.load(Ordering::SeqCst) {
+        return Err(EmitError::Interrupted);
+    }
+    let root = stage.join("site");
+    let mut directories: Vec<PathBuf> = vec![root.clone()];
+    directories.extend(
+        files
+            .iter()
+            .filter_map(|(path, _)| path.rsplit_once('/'))
+            .map(|(dir, _)| root.join(dir)),
+    );
+    directories.sort();
+    directories.dedup();
+    for dir in &directories {
+        fs::create_dir_all(dir).map_err(io_error(dir))?;
+    }
+    files
+        .par_iter()
+        .map(|(path, bytes)| {
+            if cancel.load(Ordering::SeqCst) {
+                return Err(EmitError::Interrupted);
+            }
+            let target = root.join(path);
+            fs::write(&target, bytes).map_err(io_error(&target))?;
+            Ok(format!("site/{path}"))
+        })
+        .collect()
 }
 
 fn pretty<T: Serialize>(value: &T) -> Vec<u8> {

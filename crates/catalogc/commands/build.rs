@@ -38,7 +38,7 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
         return ExitStatus::Failure;
     }
     let written = crate::interrupt::while_writing(|cancel| {
-        catalogc_emit::write_bundle(&compilation, &args.out, cancel)
+        catalogc_emit::write_bundle(&compilation, &args.out, !args.no_site, cancel)
     });
     match written {
         None | Some(Err(catalogc_emit::EmitError::Interrupted)) => ExitStatus::Interrupted,
@@ -51,6 +51,12 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
                 count(files.len(), "file"),
                 compilation.root.display()
             );
+            if !args.no_site {
+                eprintln!(
+                    "catalogc: the site is at {0}; open {0}/index.html",
+                    args.out.join("site").display()
+                );
+            }
             ExitStatus::Success
         }
         Some(Err(error)) => ExitStatus::Error(error.to_string()),

@@ -400,6 +400,50 @@ fn build_writes_a_deterministic_bundle() {
 }
 
 #[test]
+fn build_writes_the_site_unless_told_not_to() {
+    let dir = clean_catalog();
+    let out = dir.path().join("dist");
+    let result = run(catalogc()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("open ") && result.stderr.contains("index.html"),
+        "build says where the site is: {}",
+        result.stderr
+    );
+    for page in [
+        "index.html",
+        "services/billing.html",
+        "teams/index.html",
+        "resources.html",
+        "scorecards/index.html",
+        "graph.html",
+        "diagnostics.html",
+        "assets/site.css",
+        "assets/site.js",
+        "assets/search-index.js",
+    ] {
+        assert!(out.join("site").join(page).is_file(), "site/{page}");
+    }
+    let home = std::fs::read_to_string(out.join("site/index.html")).expect("home page");
+    assert!(home.contains("Content-Security-Policy"));
+
+    // --no-site replaces the bundle with one without a site.
+    let result = run(catalogc()
+        .args(["build", "--no-site", "--root"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(!out.join("site").exists());
+    assert!(!result.stderr.contains("index.html"), "{}", result.stderr);
+    assert!(out.join("catalog.json").is_file());
+}
+
+#[test]
 fn build_with_errors_writes_nothing_and_keeps_the_previous_bundle() {
     let dir = clean_catalog();
     let out = dir.path().join("dist");
