@@ -95,7 +95,7 @@ const COLUMN_CAP: usize = 25;
 const SHOWN_WHEN_CAPPED: usize = COLUMN_CAP - 1;
 /// Width budget of a title in [`text_units`] (12px semibold between the padding and the
 /// tier badge).
-const TITLE_UNITS: usize = 21;
+const TITLE_UNITS: usize = 19;
 /// Width budget of a node's second line (10px, the whole box).
 const META_UNITS: usize = 29;
 

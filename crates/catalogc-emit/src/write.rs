@@ -191,42 +191,36 @@ fn stage_bundle(
     Ok(written)
 }
 
-/// Renders the site and writes it under `stage/site/`. Its paths come from
-/// [`crate::site::render`], which only builds them from fixed names and checked entity names.
+/// Renders the site and writes it under `stage/site/`, page by page. Its paths come from
+/// [`crate::site::render_each`], which only builds them from fixed names and checked
+/// entity names.
 fn stage_site(
     compilation: &Compilation,
     bundle: &catalogc_model::Bundle,
     stage: &Path,
     cancel: &AtomicBool,
 ) -> Result<Vec<String>, EmitError> {
-    let files = crate::site::render(compilation, bundle).map_err(EmitError::Site)?;
-    if cancel.load(Ordering::SeqCst) {
-        return Err(EmitError::Interrupted);
-    }
     let root = stage.join("site");
-    let mut directories: Vec<PathBuf> = vec![root.clone()];
-    directories.extend(
-        files
-            .iter()
-            .filter_map(|(path, _)| path.rsplit_once('/'))
-            .map(|(dir, _)| root.join(dir)),
-    );
-    directories.sort();
-    directories.dedup();
-    for dir in &directories {
-        fs::create_dir_all(dir).map_err(io_error(dir))?;
+    for dir in crate::site::DIRECTORIES {
+        let dir = root.join(dir);
+        fs::create_dir_all(&dir).map_err(io_error(&dir))?;
     }
-    files
-        .par_iter()
-        .map(|(path, bytes)| {
-            if cancel.load(Ordering::SeqCst) {
-                return Err(EmitError::Interrupted);
-            }
-            let target = root.join(path);
-            fs::write(&target, bytes).map_err(io_error(&target))?;
-            Ok(format!("site/{path}"))
-        })
-        .collect()
+    let write = |path: &str, bytes: &[u8]| {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(EmitError::Interrupted);
+        }
+        let target = root.join(path);
+        fs::write(&target, bytes).map_err(io_error(&target))
+    };
+    let written =
+        crate::site::render_each(compilation, bundle, &write).map_err(|stop| match stop {
+            crate::site::Stop::Site(error) => EmitError::Site(error),
+            crate::site::Stop::Write(error) => error,
+        })?;
+    Ok(written
+        .into_iter()
+        .map(|path| format!("site/{path}"))
+        .collect())
 }
 
 fn pretty<T: Serialize>(value: &T) -> Vec<u8> {

@@ -120,14 +120,58 @@ const ASSETS: [(&str, &[u8]); 3] = [
     ("assets/favicon.svg", include_bytes!("assets/favicon.svg")),
 ];
 
+/// The directories of the site, relative to `site/`: every file [`render_each`] writes is
+/// directly in one of them.
+pub const DIRECTORIES: [&str; 5] = ["", "assets", "services", "teams", "scorecards"];
+
+/// Where [`render_each`] hands each file: its path under `site/` and its bytes.
+pub type Writer<'w, E> = dyn Fn(&str, &[u8]) -> Result<(), E> + Sync + 'w;
+
+/// Why [`render_each`] stopped: the site could not be rendered, or `write` failed.
+#[derive(Debug)]
+pub enum Stop<E> {
+    Site(SiteError),
+    Write(E),
+}
+
 /// Every file of the site for `bundle` (made from `compilation`): paths under `site/`
-/// (`/`-separated) with their bytes, sorted by path. Pure: nothing is written.
+/// (`/`-separated) with their bytes, sorted by path. Pure: nothing is written. Holds the
+/// whole site in memory; [`render_each`] hands pages over as they are made.
 pub fn render(
     compilation: &Compilation,
     bundle: &Bundle,
 ) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
-    check_names(bundle)?;
-    let env = environment()?;
+    let files = std::sync::Mutex::new(Vec::new());
+    render_each(compilation, bundle, &|path: &str, bytes: &[u8]| {
+        files
+            .lock()
+            .map_err(|_| ())?
+            .push((path.to_owned(), bytes.to_vec()));
+        Ok::<(), ()>(())
+    })
+    .map_err(|stop| match stop {
+        Stop::Site(error) => error,
+        Stop::Write(()) => SiteError::Template {
+            page: String::new(),
+            error: "a page was rendered twice at once".to_owned(),
+        },
+    })?;
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// Renders every file of the site for `bundle` and hands each to `write` (path under
+/// `site/`, `/`-separated, in one of [`DIRECTORIES`]) as soon as it is made, from several
+/// threads at once; a page is dropped once written, so memory does not grow with the site.
+/// Stops at the first failure. Returns the paths written, sorted.
+pub fn render_each<E: Send>(
+    compilation: &Compilation,
+    bundle: &Bundle,
+    write: &Writer<'_, E>,
+) -> Result<Vec<String>, Stop<E>> {
+    check_names(bundle).map_err(Stop::Site)?;
+    let env = environment().map_err(Stop::Site)?;
     let catalog = Catalog::new(compilation, bundle);
     // The dependency graph indexed once: every service page draws its neighbourhood.
     let pictures = Pictures::new(bundle);
@@ -144,22 +188,30 @@ pub fn render(
     pages.extend(bundle.teams.iter().map(Job::Team));
     pages.extend(bundle.scorecards.iter().map(Job::Scorecard));
 
-    let rendered: Result<Vec<(String, Vec<u8>)>, SiteError> = pages
-        .par_iter()
-        .map(|job| job.render(&env, &catalog, &pictures))
-        .collect();
-    let mut files = rendered?;
-    files.extend(
-        ASSETS
-            .iter()
-            .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec())),
-    );
-    files.push((
-        "assets/search-index.js".to_owned(),
-        search::search_index(bundle, &catalog.ladders, view::BATCH),
-    ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+    let search_index = || {
+        let bytes = search::search_index(bundle, &catalog.ladders, view::BATCH);
+        let path = "assets/search-index.js";
+        write(path, &bytes).map_err(Stop::Write)?;
+        Ok(vec![path.to_owned()])
+    };
+    let (index, rendered) = rayon::join(search_index, || {
+        pages
+            .par_iter()
+            .map(|job| {
+                let (path, bytes) = job.render(&env, &catalog, &pictures).map_err(Stop::Site)?;
+                write(&path, &bytes).map_err(Stop::Write)?;
+                Ok(path)
+            })
+            .collect::<Result<Vec<String>, Stop<E>>>()
+    });
+    let mut written = rendered?;
+    written.extend(index?);
+    for (path, bytes) in ASSETS {
+        write(path, bytes).map_err(Stop::Write)?;
+        written.push(path.to_owned());
+    }
+    written.sort();
+    Ok(written)
 }
 
 /// Whether `name` may be part of a file name: `^[a-z0-9-]+$`.

@@ -35,7 +35,7 @@ use serde_json::{Value, json};
 use super::view::{LIFECYCLES, Ladder};
 
 /// How much of a description the index carries (searching and the list's second line).
-pub(super) const DESCRIPTION_CHARS: usize = 160;
+pub(super) const DESCRIPTION_CHARS: usize = 100;
 
 /// The text of `assets/search-index.js`.
 pub(super) fn search_index(bundle: &Bundle, ladders: &[Ladder<'_>], batch: usize) -> Vec<u8> {

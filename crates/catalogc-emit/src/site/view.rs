@@ -582,7 +582,7 @@ impl<'a> Catalog<'a> {
 #[derive(Serialize)]
 pub(super) struct ServiceView<'a> {
     pub page: Page<'a>,
-    pub service: &'a BundleService,
+    pub service: ServiceFacts<'a>,
     pub description: Vec<&'a str>,
     pub owner: TeamRef<'a>,
     pub additional_owners: Vec<TeamRef<'a>>,
@@ -602,6 +602,47 @@ pub(super) struct ServiceView<'a> {
     pub resource_count: usize,
     pub docs: Vec<DocView<'a>>,
     pub findings: Vec<FindingView<'a>>,
+}
+
+/// The fields of a bundle entry the service page reads as `s.*`, named as in the bundle.
+/// Not the whole entry: its transitive closures can hold thousands of names, and every
+/// value handed to a template is converted first.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ServiceFacts<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub lifecycle: catalogc_model::Lifecycle,
+    pub tier: Option<u8>,
+    pub system: Option<&'a str>,
+    pub tags: &'a [String],
+    pub labels: &'a std::collections::BTreeMap<String, String>,
+    pub source: &'a catalogc_model::SourceRef,
+    pub depends_on: &'a [String],
+    pub dependents: &'a [String],
+    pub apis: &'a catalogc_model::BundleApis,
+    pub pipelines: &'a [catalogc_model::BundlePipeline],
+    pub api_products: &'a [catalogc_model::ApiProduct],
+}
+
+impl<'a> ServiceFacts<'a> {
+    fn of(service: &'a BundleService) -> Self {
+        ServiceFacts {
+            name: &service.name,
+            title: &service.title,
+            lifecycle: service.lifecycle,
+            tier: service.tier,
+            system: service.system.as_deref(),
+            tags: &service.tags,
+            labels: &service.labels,
+            source: &service.source,
+            depends_on: &service.depends_on,
+            dependents: &service.dependents,
+            apis: &service.apis,
+            pipelines: &service.pipelines,
+            api_products: &service.api_products,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -629,7 +670,11 @@ pub(super) struct ScoreView<'a> {
     pub score: String,
     pub ladder: Vec<Step<'a>>,
     pub next: Option<NextLevel<'a>>,
+    /// Rendered into `table`; kept for the counts.
+    #[serde(skip)]
     pub criteria: Vec<CriterionOutcome<'a>>,
+    /// The criteria table, HTML (see [`criteria_table`]).
+    pub table: Value,
 }
 
 #[derive(Serialize)]
@@ -700,6 +745,79 @@ pub(super) struct DocView<'a> {
 }
 
 /// The mark of an outcome, as `catalogc score` prints it.
+/// Appends `text` HTML-escaped as minijinja's autoescaping does (`&<>"'/`), so text
+/// written here and text written by the templates look the same.
+pub(super) fn escape_into(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            b'/' => "&#x2f;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(entity);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+/// The criteria table of one scorecard on a service page: outcome, criterion, level, what
+/// was found and how to fix a failure. Every text is escaped with [`escape_into`].
+pub(super) fn criteria_table(card: &str, title: &str, criteria: &[CriterionOutcome<'_>]) -> String {
+    let mut out = String::with_capacity(400 + criteria.len() * 320);
+    let e = escape_into;
+    out.push_str("<div class=\"scroll\" role=\"region\" aria-label=\"");
+    e(&mut out, title);
+    out.push_str(" criteria\" tabindex=\"0\">\n<table class=\"criteria\">\n<caption class=\"sr\">");
+    e(&mut out, title);
+    out.push_str(
+        ": criteria</caption>\n<thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\">Criterion</th>\
+         <th scope=\"col\">Level</th><th scope=\"col\">Found, and how to fix it</th></tr></thead>\n<tbody>\n",
+    );
+    for c in criteria {
+        out.push_str("<tr id=\"c-");
+        e(&mut out, card);
+        out.push('-');
+        e(&mut out, c.name);
+        out.push_str("\" class=\"row-");
+        e(&mut out, c.outcome);
+        out.push_str("\">\n<td><span class=\"mark o-");
+        e(&mut out, c.outcome);
+        out.push_str("\" aria-hidden=\"true\">");
+        out.push_str(c.mark);
+        out.push_str("</span> <span class=\"o-text\">");
+        e(&mut out, c.outcome);
+        out.push_str("</span></td>\n<th scope=\"row\">");
+        e(&mut out, c.title);
+        if c.title != c.name {
+            out.push_str(" <code class=\"name\">");
+            e(&mut out, c.name);
+            out.push_str("</code>");
+        }
+        out.push_str("</th>\n<td>");
+        e(&mut out, c.level.unwrap_or_default());
+        out.push_str("</td>\n<td>");
+        if let Some(found) = c.found.filter(|f| !f.is_empty()) {
+            out.push_str("<p class=\"found\">");
+            e(&mut out, found);
+            out.push_str("</p>");
+        }
+        if let Some(message) = c.message.filter(|m| !m.is_empty() && c.outcome != "pass") {
+            out.push_str("<p class=\"fix\">");
+            e(&mut out, message);
+            out.push_str("</p>");
+        }
+        out.push_str("</td>\n</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n</div>\n");
+    out
+}
+
 pub(super) fn mark(outcome: &str) -> &'static str {
     match outcome {
         "pass" => "✓",
@@ -815,7 +933,7 @@ impl<'a> Catalog<'a> {
                 .map(|indexes| indexes.iter().filter_map(|i| self.finding(*i)).collect())
                 .unwrap_or_default(),
             page,
-            service,
+            service: ServiceFacts::of(service),
         }
     }
 
@@ -872,11 +990,14 @@ impl<'a> Catalog<'a> {
                 criteria: blocking,
             })
         });
+        let title = definition
+            .and_then(|d| d.title.as_deref())
+            .unwrap_or(score.scorecard.as_str());
+        let table =
+            Value::from_safe_string(criteria_table(score.scorecard.as_str(), title, &criteria));
         ScoreView {
             name: score.scorecard.as_str(),
-            title: definition
-                .and_then(|d| d.title.as_deref())
-                .unwrap_or(score.scorecard.as_str()),
+            title,
             cell: ladder.map(|l| l.cell(score)),
             score: format!("{:.1}", score.score),
             ladder: ladder
@@ -893,6 +1014,7 @@ impl<'a> Catalog<'a> {
                 .unwrap_or_default(),
             next,
             criteria,
+            table,
         }
     }
 

@@ -426,7 +426,7 @@ fn hostile_text_is_escaped_and_hostile_links_dropped() {
     assert!(svg.contains("bell[31m redtxet next line"));
     assert!(svg.contains("href=\"control.html?a=1&amp;b=&quot;2&quot;\""));
     assert!(
-        svg.contains("A very long title th…</text>"),
+        svg.contains("A very long title…</text>"),
         "truncated in the box"
     );
     assert!(
