@@ -71,17 +71,15 @@ pub fn link_base() -> Option<String> {
         .then(|| format!("{}/{repository}/blob/{sha}", server.trim_end_matches('/')))
 }
 
-/// Extra lines under a section's headline (e.g. what a baseline excused).
-pub type Notes<'a> = &'a [String];
-
-/// The findings section of `catalogc <command>`: a headline with the counts, a table of
-/// counts per code, and every finding in a collapsible list.
+/// The findings section of `catalogc <command>`: a headline with the counts, `notes` (e.g.
+/// what a baseline left out), a table of counts per code, and every finding in a collapsible
+/// list cut to `budget` bytes.
 pub fn findings_section(
     command: &str,
     compilation: &Compilation,
     diagnostics: &[Diagnostic],
     prefix: &str,
-    notes: Notes<'_>,
+    notes: &[String],
     budget: usize,
 ) -> String {
     let summary = Summary::count(

@@ -23,6 +23,11 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(date) => date,
         Err(message) => return ExitStatus::Error(message),
     };
+    // A baseline that cannot be read fails before the catalog is compiled.
+    let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
+        Ok(baseline) => baseline,
+        Err(message) => return ExitStatus::Error(message),
+    };
     let compilation = match compile(&CompileOptions {
         root,
         date,
@@ -40,16 +45,13 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
     };
     // The baseline applies to the whole catalog's findings, so an entry counts as fixed only
     // when its finding is gone everywhere, not merely outside PATHS.
-    let (candidates, notes) = match &args.baseline {
-        None => (compilation.diagnostics.clone(), Vec::new()),
-        Some(path) => match read_baseline(path) {
-            Ok(baseline) => {
-                let applied = baseline.apply(&compilation.diagnostics);
-                let notes = baseline_notes(&applied, path);
-                (applied.new, notes)
-            }
-            Err(message) => return ExitStatus::Error(message),
-        },
+    let (candidates, notes) = match (&baseline, &args.baseline) {
+        (Some(baseline), Some(path)) => {
+            let applied = baseline.apply(&compilation.diagnostics);
+            let notes = baseline_notes(&applied, path);
+            (applied.new, notes)
+        }
+        _ => (compilation.diagnostics.clone(), Vec::new()),
     };
     let diagnostics: Vec<_> = candidates
         .into_iter()

@@ -202,9 +202,27 @@ fn github_format_reports_baseline_notes_as_notices() {
         "owner: paymnts",
         "owner: payments",
     );
-    let result = check_with_baseline(dir.path(), &["--format", "github"]);
+    let summary = dir.path().join("summary.md");
+    let result = run(catalogc()
+        .args([
+            "check",
+            "--root",
+            "catalog",
+            "--baseline",
+            "catalogc-baseline.json",
+        ])
+        .args(["--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .current_dir(dir.path()));
     assert_eq!(result.code, 0);
     assert_eq!(result.stdout, "");
+    let text = std::fs::read_to_string(&summary).expect("job summary");
+    assert!(
+        text.contains(
+            "\n1 baseline entry matches no finding any more (fixed): shrink the baseline"
+        ),
+        "the job summary says so too: {text}"
+    );
     assert_eq!(
         result.stderr,
         "::notice title=catalogc baseline::2 known findings recorded in the baseline catalogc-baseline.json are not reported\n\
