@@ -67,15 +67,22 @@ Examples:
   catalogc check repos/billing/service.yaml teams/payments.yaml
   catalogc check --format github        annotations for a GitHub Actions step
   catalogc check --format sarif > catalogc.sarif
+  catalogc check --format github --sarif catalogc.sarif
+  catalogc check --write-baseline .catalogc-baseline.json
+                                        record today's findings once, then
+  catalogc check --baseline .catalogc-baseline.json
+                                        report only findings that are not in the baseline
 
 With PATHS (as pre-commit passes them), every finding in those files is reported, plus every
-error elsewhere in the catalog: a change in one file can break another.";
+error elsewhere in the catalog: a change in one file can break another.
+When GITHUB_STEP_SUMMARY is set, a Markdown summary of the findings is appended to that file.";
 
 const BUILD_EXAMPLES: &str = "\
 Examples:
   catalogc build --root catalog-example --out dist    then open dist/site/index.html
   catalogc build --out public --format json
   catalogc build --no-site                           only catalog.json and friends
+  catalogc build --format github --sarif catalogc.sarif
 
 Nothing is written when the catalog has errors. The previous bundle in --out is replaced
 atomically; a non-empty directory that is not a catalogc bundle is never overwritten.";
@@ -154,6 +161,15 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also write the findings as SARIF 2.1.0 to FILE (for code scanning), whatever --format.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Report only findings not recorded in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE as the baseline, and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "paths", "sarif"])]
+    pub write_baseline: Option<PathBuf>,
     /// Evaluate scorecard exemptions on this date (YYYY-MM-DD; default: SOURCE_DATE_EPOCH,
     /// else the HEAD commit's date, else today).
     #[arg(long, value_name = "DATE")]
@@ -170,6 +186,9 @@ pub struct BuildArgs {
     /// Output format of the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write the findings as SARIF 2.1.0 to FILE (for code scanning), whatever --format.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
     /// Evaluate scorecards on this date (YYYY-MM-DD; default: SOURCE_DATE_EPOCH, else the
     /// HEAD commit's date, else today).
     #[arg(long, value_name = "DATE")]

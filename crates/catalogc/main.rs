@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod interrupt;
+mod job_summary;
 mod output;
 
 use std::process::ExitCode;

@@ -8,6 +8,7 @@ use catalogc_diagnostics::render::{github, human, json, sarif};
 use catalogc_diagnostics::{Diagnostic, Summary};
 
 use crate::args::{ColorChoice, Format, RootArgs};
+use crate::job_summary::{self, JobSummary};
 
 /// Whether human output is coloured: `always`, or `auto` on a terminal without `NO_COLOR`.
 pub fn color_enabled(choice: ColorChoice) -> bool {
@@ -58,12 +59,14 @@ pub fn evaluation_date(date: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
-/// Renders `diagnostics` in `format` to standard output.
+/// Renders `diagnostics` in `format` to standard output. `job_summary`: whether the full list
+/// goes to a job summary too (GitHub annotations point there for what they leave out).
 pub fn report(
     compilation: &Compilation,
     diagnostics: &[Diagnostic],
     format: Format,
     color: bool,
+    job_summary: bool,
 ) -> Result<(), String> {
     let summary = Summary::count(
         diagnostics,
@@ -73,14 +76,76 @@ pub fn report(
     let text = match format {
         Format::Human => human::render(diagnostics, &compilation.sources, &summary, color),
         Format::Json => json::render(diagnostics, &summary),
-        Format::Github => github::render(diagnostics, &path_prefix(&compilation.root)),
-        Format::Sarif => sarif::render(
-            diagnostics,
-            &path_prefix(&compilation.root),
-            env!("CARGO_PKG_VERSION"),
-        ),
+        Format::Github => github::render(diagnostics, &path_prefix(&compilation.root), job_summary),
+        Format::Sarif => sarif_log(compilation, diagnostics),
     };
     write_stdout(&text)
+}
+
+/// The SARIF log of `diagnostics`.
+fn sarif_log(compilation: &Compilation, diagnostics: &[Diagnostic]) -> String {
+    sarif::render(
+        diagnostics,
+        &path_prefix(&compilation.root),
+        env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// Writes the SARIF log of `diagnostics` to `path` (`--sarif FILE`).
+pub fn write_sarif(
+    compilation: &Compilation,
+    diagnostics: &[Diagnostic],
+    path: &Path,
+) -> Result<(), String> {
+    write_file(path, &sarif_log(compilation, diagnostics))
+}
+
+/// Writes `text` to `path` through a temporary file beside it, so a reader never sees half a
+/// file and a failed write leaves the old one.
+pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{} is not a file name", path.display()))?;
+    let mut staging = name.to_os_string();
+    staging.push(".catalogc-tmp");
+    let staging = dir.join(staging);
+    std::fs::write(&staging, text)
+        .and_then(|()| std::fs::rename(&staging, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&staging);
+            format!("cannot write {}: {e}", path.display())
+        })
+}
+
+/// Appends the findings section (and, with scores, the scorecard levels) of `command` to the
+/// job summary, when `$GITHUB_STEP_SUMMARY` names one.
+pub fn append_job_summary(
+    command: &str,
+    compilation: &Compilation,
+    diagnostics: &[Diagnostic],
+    notes: &[String],
+) -> Result<(), String> {
+    let Some(summary) = JobSummary::from_env() else {
+        return Ok(());
+    };
+    let mut section = job_summary::findings_section(
+        command,
+        compilation,
+        diagnostics,
+        &path_prefix(&compilation.root),
+        notes,
+        summary.budget(),
+    );
+    let scorecards = job_summary::scorecards_section(compilation);
+    if !scorecards.is_empty() {
+        section.push('\n');
+        section.push_str(&scorecards);
+    }
+    summary.append(&section)
 }
 
 /// Writes `text` to standard output; a closed pipe (`catalogc check | head`) is not an error.

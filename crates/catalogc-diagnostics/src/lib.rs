@@ -5,6 +5,7 @@
 //! the node), an optional help line and related locations. Stages of the compiler push
 //! diagnostics; the CLI renders them last with one of the renderers in [`render`].
 
+pub mod baseline;
 mod code;
 pub mod render;
 

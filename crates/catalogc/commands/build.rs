@@ -4,6 +4,7 @@ use catalogc_compiler::{CompileOptions, compile};
 
 use crate::ExitStatus;
 use crate::args::{BuildArgs, Format};
+use crate::job_summary::JobSummary;
 use crate::output;
 
 pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
@@ -24,9 +25,25 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     let has_findings = !compilation.diagnostics.is_empty();
+    let job_summary = JobSummary::from_env().is_some();
     if (has_findings || args.format != Format::Human)
-        && let Err(message) =
-            output::report(&compilation, &compilation.diagnostics, args.format, color)
+        && let Err(message) = output::report(
+            &compilation,
+            &compilation.diagnostics,
+            args.format,
+            color,
+            job_summary,
+        )
+    {
+        return ExitStatus::Error(message);
+    }
+    if let Some(path) = &args.sarif
+        && let Err(message) = output::write_sarif(&compilation, &compilation.diagnostics, path)
+    {
+        return ExitStatus::Error(message);
+    }
+    if let Err(message) =
+        output::append_job_summary("build", &compilation, &compilation.diagnostics, &[])
     {
         return ExitStatus::Error(message);
     }

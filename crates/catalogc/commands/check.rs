@@ -1,13 +1,17 @@
-//! `catalogc check [PATHS…]`: compile the catalog and report findings.
+//! `catalogc check [PATHS…]`: compile the catalog and report findings; with `--baseline`,
+//! only those the baseline does not record; with `--write-baseline`, record them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use catalogc_compiler::{CompileOptions, compile, relative_path};
-use catalogc_diagnostics::Severity;
+use catalogc_diagnostics::baseline::{Applied, Baseline};
+use catalogc_diagnostics::render::github;
+use catalogc_diagnostics::{Diagnostic, Severity};
 
 use crate::ExitStatus;
-use crate::args::CheckArgs;
+use crate::args::{CheckArgs, Format};
+use crate::job_summary::JobSummary;
 use crate::output;
 
 pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
@@ -19,6 +23,11 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(date) => date,
         Err(message) => return ExitStatus::Error(message),
     };
+    // A baseline that cannot be read fails before the catalog is compiled.
+    let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
+        Ok(baseline) => baseline,
+        Err(message) => return ExitStatus::Error(message),
+    };
     let compilation = match compile(&CompileOptions {
         root,
         date,
@@ -27,13 +36,25 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(compilation) => compilation,
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&compilation.diagnostics, path);
+    }
     let selected = match selected_files(&compilation.root, &args.paths) {
         Ok(selected) => selected,
         Err(message) => return ExitStatus::Error(message),
     };
-    let diagnostics: Vec<_> = compilation
-        .diagnostics
-        .iter()
+    // The baseline applies to the whole catalog's findings, so an entry counts as fixed only
+    // when its finding is gone everywhere, not merely outside PATHS.
+    let (candidates, notes) = match (&baseline, &args.baseline) {
+        (Some(baseline), Some(path)) => {
+            let applied = baseline.apply(&compilation.diagnostics);
+            let notes = baseline_notes(&applied, path);
+            (applied.new, notes)
+        }
+        _ => (compilation.diagnostics.clone(), Vec::new()),
+    };
+    let diagnostics: Vec<_> = candidates
+        .into_iter()
         .filter(|d| match &selected {
             None => true,
             // Findings in the named files, and every error elsewhere (SPEC 5).
@@ -42,9 +63,30 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
                     || d.file.as_ref().is_some_and(|file| files.contains(file))
             }
         })
-        .cloned()
         .collect();
-    if let Err(message) = output::report(&compilation, &diagnostics, args.format, color) {
+    let job_summary = JobSummary::from_env().is_some();
+    if let Err(message) =
+        output::report(&compilation, &diagnostics, args.format, color, job_summary)
+    {
+        return ExitStatus::Error(message);
+    }
+    for note in &notes {
+        if args.format == Format::Github {
+            eprintln!(
+                "::notice title={}::{}",
+                github::escape_property("catalogc baseline"),
+                github::escape_data(note)
+            );
+        } else {
+            eprintln!("catalogc: {note}");
+        }
+    }
+    if let Some(path) = &args.sarif
+        && let Err(message) = output::write_sarif(&compilation, &diagnostics, path)
+    {
+        return ExitStatus::Error(message);
+    }
+    if let Err(message) = output::append_job_summary("check", &compilation, &diagnostics, &notes) {
         return ExitStatus::Error(message);
     }
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -53,6 +95,66 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
+    }
+}
+
+/// `--write-baseline FILE`: records every finding and succeeds, whatever they are.
+fn write_baseline(diagnostics: &[Diagnostic], path: &Path) -> ExitStatus {
+    let baseline = Baseline::record(diagnostics);
+    if let Err(message) = output::write_file(path, &baseline.to_json()) {
+        return ExitStatus::Error(message);
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    eprintln!(
+        "catalogc: recorded {} in {} ({}, {}); `catalogc check --baseline {}` reports only new ones",
+        plural(diagnostics.len(), "finding"),
+        path.display(),
+        plural(errors, "error"),
+        plural(diagnostics.len() - errors, "warning"),
+        path.display()
+    );
+    ExitStatus::Success
+}
+
+fn read_baseline(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+    Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// What the baseline excused and which of its entries are fixed, one line each.
+fn baseline_notes(applied: &Applied, path: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
+    if applied.known > 0 {
+        let verb = if applied.known == 1 { "is" } else { "are" };
+        notes.push(format!(
+            "{} recorded in the baseline {} {verb} not reported",
+            plural(applied.known, "known finding"),
+            path.display()
+        ));
+    }
+    if applied.stale > 0 {
+        let (entries, match_) = if applied.stale == 1 {
+            ("1 baseline entry", "matches")
+        } else {
+            (&*format!("{} baseline entries", applied.stale), "match")
+        };
+        notes.push(format!(
+            "{entries} {match_} no finding any more (fixed): shrink the baseline with `catalogc check --write-baseline {}`",
+            path.display()
+        ));
+    }
+    notes
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

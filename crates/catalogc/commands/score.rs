@@ -166,7 +166,7 @@ fn rows<'c>(compilation: &'c Compilation, scorecard: &str) -> Vec<(&'c str, &'c 
         .collect()
 }
 
-fn level_counts(summary: &ScorecardSummary) -> String {
+pub(crate) fn level_counts(summary: &ScorecardSummary) -> String {
     let mut parts = Vec::new();
     for level in summary.definition.levels.iter().rev() {
         let count = summary.levels.get(level.as_str()).copied().unwrap_or(0);

@@ -1,12 +1,14 @@
 //! Black-box tests of the `catalogc` binary: exit codes, output formats, fixtures per
 //! diagnostic code, and hostile input.
 
+mod baseline;
 mod common;
 mod discovery;
 mod examples;
 mod fixtures;
 mod formats;
 mod git;
+mod github;
 mod hostile;
 mod interrupt;
 mod paths;

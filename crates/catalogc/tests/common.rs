@@ -23,6 +23,10 @@ pub fn catalogc() -> Command {
         .timeout(Duration::from_secs(60))
         .env_remove("GITHUB_WORKSPACE")
         .env_remove("GITHUB_STEP_SUMMARY")
+        // Job summaries link locations to the commit these name.
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("GITHUB_SHA")
         // Scorecards are evaluated on a fixed date (2026-12-31), whatever the commit.
         .env("SOURCE_DATE_EPOCH", "1798675200")
         .env("NO_COLOR", "1");

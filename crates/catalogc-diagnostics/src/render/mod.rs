@@ -4,10 +4,12 @@
 //! - [`json`]: the pinned `--format json` object (SPEC section 3).
 //! - [`github`]: GitHub Actions workflow commands that annotate pull requests.
 //! - [`sarif`]: SARIF 2.1.0 for GitHub code scanning.
+//! - [`markdown`]: finding counts and lists for job summaries and pull-request comments.
 
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 
 /// Source texts of the files diagnostics point into, for renderers that quote them.
@@ -31,4 +33,19 @@ pub fn prefixed(prefix: &str, file: &str) -> String {
     } else {
         format!("{prefix}/{file}")
     }
+}
+
+/// Percent-encodes a relative `/`-separated path for a URI (RFC 3986 unreserved characters and
+/// `/` stay), so names with spaces, `#` or `?` stay one path.
+pub(crate) fn encode_path(path: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }

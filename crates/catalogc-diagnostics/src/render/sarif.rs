@@ -4,11 +4,23 @@
 //! help text and the default level), and one result per finding with a physical location.
 //! Columns count Unicode code points (`columnKind: unicodeCodePoints`) exactly like our spans;
 //! `endColumn` is exclusive in both.
+//!
+//! Artifact URIs are relative to [`SRCROOT`] (the repository root GitHub resolves them from:
+//! the caller's `prefix` joins catalog-relative paths to it). A finding about no file in
+//! particular is placed at the catalog's `catalog.yaml`, since code scanning shows only located
+//! results. Each result carries the baseline fingerprint (`catalogc/v1`, see
+//! [`crate::baseline`]), which does not change when lines move, so code scanning keeps tracking
+//! an alert across commits. The output holds no absolute path, time or host name: the same
+//! findings give the same bytes.
 
 use serde_json::{Value, json};
 
-use super::prefixed;
+use super::{encode_path, prefixed};
+use crate::baseline::fingerprint;
 use crate::{Code, Diagnostic, Severity, Span};
+
+/// The `uriBaseId` of every artifact location.
+pub const SRCROOT: &str = "%SRCROOT%";
 
 /// Where the SARIF `informationUri` of the tool points.
 pub const INFORMATION_URI: &str = "https://github.com/catalogc/catalogc";
@@ -30,6 +42,9 @@ pub fn render(diagnostics: &[Diagnostic], prefix: &str, tool_version: &str) -> S
                     "informationUri": INFORMATION_URI,
                     "rules": rules,
                 }
+            },
+            "originalUriBaseIds": {
+                SRCROOT: {"description": {"text": "The repository root: $GITHUB_WORKSPACE, else the git work tree holding the catalog, else the catalog root."}}
             },
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -71,11 +86,16 @@ fn result(d: &Diagnostic, prefix: &str) -> Value {
         "ruleIndex": Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
         "level": level(d.severity),
         "message": {"text": text},
+        "partialFingerprints": {"catalogc/v1": fingerprint(d)},
     });
-    if let Some(file) = &d.file {
-        result["locations"] =
-            json!([{"physicalLocation": physical(&prefixed(prefix, file), d.span)}]);
-    }
+    let location = match &d.file {
+        Some(file) => physical(&prefixed(prefix, file), d.span),
+        None => physical(
+            &prefixed(prefix, "catalog.yaml"),
+            Some(Span::point(crate::Position::START)),
+        ),
+    };
+    result["locations"] = json!([{ "physicalLocation": location }]);
     if !d.related.is_empty() {
         result["relatedLocations"] = Value::Array(
             d.related
@@ -95,7 +115,7 @@ fn result(d: &Diagnostic, prefix: &str) -> Value {
 }
 
 fn physical(uri: &str, span: Option<Span>) -> Value {
-    let mut location = json!({"artifactLocation": {"uri": uri}});
+    let mut location = json!({"artifactLocation": {"uri": encode_path(uri), "uriBaseId": SRCROOT}});
     if let Some(span) = span {
         location["region"] = json!({
             "startLine": span.start.line,
@@ -162,8 +182,31 @@ mod tests {
             location["artifactLocation"]["uri"],
             "cat/repos/a/service.yaml"
         );
+        assert_eq!(location["artifactLocation"]["uriBaseId"], SRCROOT);
         assert_eq!(location["region"]["startColumn"], 3);
         assert_eq!(location["region"]["endColumn"], 8);
+        assert_eq!(
+            result["partialFingerprints"]["catalogc/v1"],
+            fingerprint(
+                &Diagnostic::new(Code::UnknownTeam, "owner names no team")
+                    .at("repos/a/service.yaml", span)
+            )
+        );
+        assert!(run["originalUriBaseIds"][SRCROOT].is_object());
+    }
+
+    #[test]
+    fn unlocated_findings_point_at_catalog_yaml_and_uris_are_encoded() {
+        let unlocated = Diagnostic::new(Code::UnknownIntegration, "no such integration");
+        let spaced = Diagnostic::new(Code::UnknownTeam, "x").in_file("repos/my svc#1/service.yaml");
+        let log: Value =
+            serde_json::from_str(&render(&[unlocated, spaced], "", "1.2.3")).expect("valid json");
+        let results = &log["runs"][0]["results"];
+        let uri = |i: usize| {
+            results[i]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone()
+        };
+        assert_eq!(uri(0), "catalog.yaml");
+        assert_eq!(uri(1), "repos/my%20svc%231/service.yaml");
     }
 
     #[test]
