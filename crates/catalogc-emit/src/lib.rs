@@ -16,6 +16,7 @@
 
 mod bundle;
 mod codeowners;
+pub mod diff;
 pub mod graph;
 mod write;
 

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use catalogc_compiler::against::Against;
 use catalogc_compiler::{CompileOptions, compile, relative_path};
 use catalogc_diagnostics::Severity;
 
@@ -19,10 +21,18 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(date) => date,
         Err(message) => return ExitStatus::Error(message),
     };
+    let against = match &args.against {
+        Some(path) => match Against::load(path) {
+            Ok(against) => Some(Arc::new(against)),
+            Err(error) => return ExitStatus::Error(error.to_string()),
+        },
+        None => None,
+    };
     let compilation = match compile(&CompileOptions {
-        root,
         date,
         score: false,
+        against,
+        ..CompileOptions::check(root)
     }) {
         Ok(compilation) => compilation,
         Err(error) => return ExitStatus::Error(error.to_string()),
