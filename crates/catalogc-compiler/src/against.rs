@@ -103,6 +103,10 @@ struct ServiceView {
     dependencies: Vec<DependencyView>,
     #[serde(default)]
     apis: ApisView,
+    /// Resource keys it maps: they stay mapped, so only the local service's mappings and
+    /// the bundle's own unmapped resources are compared.
+    #[serde(default)]
+    resources: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -338,8 +342,8 @@ fn entity<T>(value: T, source: &SourceView, spans: &Arc<SpanMap>) -> Entity<T> {
 }
 
 /// A bundle service as the resolver needs it: its name, owner, lifecycle, tier,
-/// dependencies and provided APIs. Resources and files stay out: the bundle already
-/// checked them, and the local service is the only one whose mappings are checked now.
+/// dependencies, provided APIs and mapped resources. Files stay out: the bundle already
+/// checked them.
 fn service(view: &ServiceView) -> Service {
     Service {
         api_version: ApiVersion::V1,
@@ -381,7 +385,14 @@ fn service(view: &ServiceView) -> Service {
                 .collect(),
             consumes: Vec::new(),
         }),
-        resources: Vec::new(),
+        resources: view
+            .resources
+            .iter()
+            .filter(|key| !key.starts_with(&format!("{}:", crate::mapping::REPOSITORY_PREFIX)))
+            .map(|key| {
+                catalogc_model::ResourceRef::Key(catalogc_model::ResourceKey::from(key.as_str()))
+            })
+            .collect(),
         docs: Vec::new(),
         pipelines: Vec::new(),
         api_products: Vec::new(),
