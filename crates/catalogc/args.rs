@@ -52,6 +52,10 @@ pub enum Command {
     /// Print the dependency graph, or one service's neighbourhood (DOT, Mermaid or JSON).
     #[command(after_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
+    /// Compare the catalog at two git revisions: services added, removed, renamed and
+    /// changed, scorecard drops, blast radius (a Markdown PR comment, or JSON).
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Explain a diagnostic code: what it means, why it matters, how to fix it.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
@@ -75,7 +79,13 @@ Examples:
 
 With PATHS (as pre-commit passes them), every finding in those files is reported, plus every
 error elsewhere in the catalog: a change in one file can break another.
-When GITHUB_STEP_SUMMARY is set, a Markdown summary of the findings is appended to that file.";
+When GITHUB_STEP_SUMMARY is set, a Markdown summary of the findings is appended to that file.
+
+Per-repo mode, in a service repository without catalog.yaml:
+  catalogc check --against catalog.json
+checks the local service.yaml and resolves its owner, dependencies, APIs and resource keys
+against the published bundle; the local descriptor replaces the bundle's entry of the same
+name. Findings are reported about local files only.";
 
 const BUILD_EXAMPLES: &str = "\
 Examples:
@@ -108,6 +118,25 @@ Examples:
 
 Edges point from a service to the upstream service it depends on; asynchronous
 dependencies are dashed. Render DOT with `dot -Tsvg graph.dot > graph.svg`.";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  catalogc diff --base main                      main → the working tree, as Markdown
+  catalogc diff --base origin/main...            the merge base of origin/main and HEAD → the working tree
+  catalogc diff --base v1.4 --head v1.5 --format json
+
+On a pull request, compare with the merge base of the target branch, not its tip, so changes
+merged there since the branch started do not show as reverted by the PR. Either write
+`--base origin/main...` (A...B is the merge base of A and B; B defaults to HEAD), or
+compute it:  catalogc diff --base \"$(git merge-base origin/main HEAD)\"
+A shallow clone needs enough history for both commits (actions/checkout: fetch-depth: 0).
+
+Both revisions are read from the repository's object database (no checkout); files unchanged
+between them are parsed once. Scorecards of both sides are evaluated on the same date
+(--date, else SOURCE_DATE_EPOCH, else the HEAD commit's date).
+
+Exit status: 0 compared, 1 the head has errors (they are listed), 2 a revision cannot be
+read (or another failure of catalogc itself).";
 
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
@@ -158,6 +187,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Per-repo mode: check this repository's service.yaml against a published bundle (the
+    /// catalog.json written by `catalogc build`) instead of a whole catalog.
+    #[arg(long, value_name = "BUNDLE")]
+    pub against: Option<PathBuf>,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -256,6 +289,34 @@ pub struct GraphArgs {
     /// How many hops from SERVICE to include (default 2).
     #[arg(long, value_name = "N", requires = "service")]
     pub depth: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A pull-request comment: headline, tables, collapsible details.
+    Markdown,
+    /// One JSON object (schema: schemas/diff.schema.json).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The revision to compare from: a branch, tag or commit; `A...B` for the merge base of
+    /// A and B (B defaults to HEAD).
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// The revision to compare to (default: the working tree).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+    pub format: DiffFormat,
+    /// Evaluate both sides' scorecards on this date (YYYY-MM-DD; default: SOURCE_DATE_EPOCH,
+    /// else the HEAD commit's date, else today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args)]

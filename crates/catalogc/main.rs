@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(&args, color),
         Command::Score(args) => commands::score::run(&args),
         Command::Graph(args) => commands::graph::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
     };

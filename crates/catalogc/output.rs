@@ -71,7 +71,7 @@ pub fn report(
     let summary = Summary::count(
         diagnostics,
         compilation.files_read,
-        compilation.services.len(),
+        compilation.service_count(),
     );
     let text = match format {
         Format::Human => human::render(diagnostics, &compilation.sources, &summary, color),

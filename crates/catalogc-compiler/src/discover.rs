@@ -16,6 +16,8 @@ use catalogc_diagnostics::{Code, Diagnostic, quote};
 use catalogc_model::{Catalog, Kind, ServiceSource};
 
 use crate::limits::Limits;
+use crate::repo::FileProblem;
+use crate::revision::{EntryKind, Revision};
 use crate::source::{ReadError, decode, describe_bytes, read_capped};
 use crate::validate::{CompiledSchema, validate};
 use crate::yaml::{Mode, SpanMap};
@@ -59,6 +61,7 @@ impl Configuration {
 /// Reads and validates `catalog.yaml`; a root without one gets the defaults.
 pub fn configuration(
     root: &Path,
+    revision: Option<&Revision>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Configuration, CompileError> {
     let implicit_name = implicit_catalog_name(root);
@@ -70,13 +73,25 @@ pub fn configuration(
         sources: BTreeMap::new(),
         files_read: 0,
     };
-    if std::fs::symlink_metadata(&path).is_err() {
-        return Ok(configuration);
-    }
-    configuration.has_catalog_file = true;
     let limits = Limits::default();
-    let Some(text) = read_descriptor(&path, CATALOG_FILE, limits.descriptor_bytes, diagnostics)?
-    else {
+    let text = match revision {
+        None => {
+            if std::fs::symlink_metadata(&path).is_err() {
+                return Ok(configuration);
+            }
+            configuration.has_catalog_file = true;
+            read_descriptor(&path, CATALOG_FILE, limits.descriptor_bytes, diagnostics)?
+        }
+        Some(revision) => {
+            if revision.entry(CATALOG_FILE).is_none() {
+                return Ok(configuration);
+            }
+            configuration.has_catalog_file = true;
+            read_revision_descriptor(revision, CATALOG_FILE, limits.descriptor_bytes, diagnostics)?
+                .map(|(_, text)| text)
+        }
+    };
+    let Some(text) = text else {
         return Ok(configuration);
     };
     configuration.files_read = 1;
@@ -180,26 +195,29 @@ pub fn read_descriptor(
     limit: u64,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<String>, CompileError> {
+    let Some(bytes) = read_descriptor_bytes(path, display, limit, diagnostics)? else {
+        return Ok(None);
+    };
+    match decode(display, bytes) {
+        Ok(text) => Ok(Some(text)),
+        Err(diagnostic) => {
+            diagnostics.push(*diagnostic);
+            Ok(None)
+        }
+    }
+}
+
+/// The bytes of a descriptor file (not yet decoded), as [`read_descriptor`] reads them.
+pub fn read_descriptor_bytes(
+    path: &Path,
+    display: &str,
+    limit: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<Vec<u8>>, CompileError> {
     match read_capped(path, limit) {
-        Ok(bytes) => match decode(display, bytes) {
-            Ok(text) => Ok(Some(text)),
-            Err(diagnostic) => {
-                diagnostics.push(*diagnostic);
-                Ok(None)
-            }
-        },
+        Ok(bytes) => Ok(Some(bytes)),
         Err(ReadError::TooLarge { limit }) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::YamlLimits,
-                    format!(
-                        "this file is larger than the {} limit for catalog descriptors",
-                        describe_bytes(limit)
-                    ),
-                )
-                .in_file(display)
-                .with_help("split it, or raise `limits.maxFileBytes` in catalog.yaml"),
-            );
+            diagnostics.push(too_large(display, limit));
             Ok(None)
         }
         Err(ReadError::NotRegular) => {
@@ -220,6 +238,66 @@ pub fn read_descriptor(
     }
 }
 
+/// Reads a descriptor blob of a revision within the limits, as [`read_descriptor`] reads a
+/// file: content problems become findings; the blob id comes back with the text.
+pub fn read_revision_descriptor(
+    revision: &Revision,
+    display: &str,
+    limit: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<(git2::Oid, String)>, CompileError> {
+    match revision.read(display, limit) {
+        Ok((id, bytes)) => match decode(display, bytes) {
+            Ok(text) => Ok(Some((id, text))),
+            Err(diagnostic) => {
+                diagnostics.push(*diagnostic);
+                Ok(None)
+            }
+        },
+        Err(FileProblem::TooLarge(limit)) => {
+            diagnostics.push(too_large(display, limit));
+            Ok(None)
+        }
+        Err(FileProblem::Io(error)) => Err(CompileError::Io {
+            path: PathBuf::from(display),
+            error,
+        }),
+        Err(FileProblem::Missing | FileProblem::Directory) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingFile,
+                    "this descriptor is not a file at this revision",
+                )
+                .in_file(display),
+            );
+            Ok(None)
+        }
+        Err(FileProblem::Escape(why)) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::PathEscape,
+                    format!("this descriptor {why}; it was not read"),
+                )
+                .in_file(display)
+                .with_help("replace the symlink with the file itself"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn too_large(display: &str, limit: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::YamlLimits,
+        format!(
+            "this file is larger than the {} limit for catalog descriptors",
+            describe_bytes(limit)
+        ),
+    )
+    .in_file(display)
+    .with_help("split it, or raise `limits.maxFileBytes` in catalog.yaml")
+}
+
 /// A descriptor file to load.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DescriptorFile {
@@ -227,6 +305,8 @@ pub struct DescriptorFile {
     pub display: String,
     /// Where to read it from (the target for a symlink inside the root).
     pub path: PathBuf,
+    /// Its blob when it is read from a revision rather than from the file system.
+    pub blob: Option<git2::Oid>,
 }
 
 /// Descriptors found by discovery: files of the catalog's tree, and descriptors read from
@@ -239,6 +319,7 @@ pub struct Descriptors {
 /// Every descriptor of the catalog, sorted and without duplicates.
 pub fn descriptor_files(
     root: &Path,
+    revision: Option<&Revision>,
     configuration: &Configuration,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
@@ -250,6 +331,18 @@ pub fn descriptor_files(
         match source {
             ServiceSource::Path(source) => {
                 let pointer = format!("/services/{index}/path");
+                if let Some(revision) = revision {
+                    walk_revision(
+                        revision,
+                        &source.path,
+                        &pointer,
+                        configuration,
+                        &|name| name == SERVICE_FILE,
+                        &mut files,
+                        diagnostics,
+                    );
+                    continue;
+                }
                 let Some(dir) =
                     configured_dir(root, &source.path, &pointer, configuration, diagnostics)
                 else {
@@ -281,6 +374,23 @@ pub fn descriptor_files(
         ("teams", catalog.teams.as_ref(), "teams"),
         ("scorecards", catalog.scorecards.as_ref(), "scorecards"),
     ] {
+        if let Some(revision) = revision {
+            let (path, pointer) = match configured {
+                Some(path) => (path.as_str(), format!("/{setting}")),
+                None if revision.entry(default).is_some() => (default, String::new()),
+                None => continue,
+            };
+            walk_revision(
+                revision,
+                path,
+                &pointer,
+                configuration,
+                &yaml_file,
+                &mut files,
+                diagnostics,
+            );
+            continue;
+        }
         let dir = match configured {
             Some(path) => configured_dir(
                 root,
@@ -302,6 +412,86 @@ pub fn descriptor_files(
         files: files.into_iter().collect(),
         git,
     })
+}
+
+/// The revision counterpart of [`configured_dir`] and [`walk`]: files named as `wanted`
+/// accepts below the catalog-relative directory `relative`, never inside `.git`,
+/// `node_modules` or `target`. A symlink named like a descriptor is reported, as on disk when
+/// it leads nowhere readable: at a revision it is never followed.
+fn walk_revision(
+    revision: &Revision,
+    relative: &str,
+    pointer: &str,
+    configuration: &Configuration,
+    wanted: &dyn Fn(&str) -> bool,
+    files: &mut BTreeSet<DescriptorFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(dir) = lexically_inside(Path::new(""), relative) else {
+        diagnostics.push(configuration.at(
+            Diagnostic::new(
+                Code::PathEscape,
+                format!("the path {} leaves the catalog root", quote(relative)),
+            ),
+            pointer,
+        ));
+        return;
+    };
+    let dir = relative_path(Path::new(""), &dir);
+    match revision.entry(&dir).map(|entry| entry.kind) {
+        Some(EntryKind::Directory) => {}
+        Some(_) => {
+            diagnostics.push(configuration.at(
+                Diagnostic::new(
+                    Code::MissingFile,
+                    format!("{} is not a directory", quote(relative)),
+                ),
+                pointer,
+            ));
+            return;
+        }
+        None => {
+            diagnostics.push(
+                configuration.at(
+                    Diagnostic::new(
+                        Code::MissingFile,
+                        format!(
+                            "the directory {} does not exist in the catalog root",
+                            quote(relative)
+                        ),
+                    )
+                    .with_help("create it, or fix the path"),
+                    pointer,
+                ),
+            );
+            return;
+        }
+    }
+    for (path, entry) in revision.below(&dir) {
+        let mut parts = path.split('/');
+        let name = parts.next_back().unwrap_or_default();
+        if parts.any(|part| SKIPPED_DIRECTORIES.contains(&part)) || !wanted(name) {
+            continue;
+        }
+        match entry.kind {
+            EntryKind::File => {
+                files.insert(DescriptorFile {
+                    display: path.to_owned(),
+                    path: PathBuf::from(path),
+                    blob: Some(entry.id),
+                });
+            }
+            EntryKind::Symlink => diagnostics.push(
+                Diagnostic::new(
+                    Code::PathEscape,
+                    "this descriptor is a symlink; at a revision symlinks are not followed, so it was not read",
+                )
+                .in_file(path)
+                .with_help("replace the symlink with the file itself"),
+            ),
+            EntryKind::Directory | EntryKind::Submodule => {}
+        }
+    }
 }
 
 /// Resolves a directory named in catalog.yaml; a path that leaves the root or does not exist
@@ -525,6 +715,7 @@ fn classify(root: &Path, path: &Path, file_type: std::fs::FileType) -> Option<Fo
                 Found::File(DescriptorFile {
                     display,
                     path: target,
+                    blob: None,
                 })
             }
             Ok(target) if target.starts_with(root) => Found::Finding(
@@ -555,6 +746,7 @@ fn classify(root: &Path, path: &Path, file_type: std::fs::FileType) -> Option<Fo
         Some(Found::File(DescriptorFile {
             display,
             path: path.to_path_buf(),
+            blob: None,
         }))
     } else {
         Some(Found::Finding(

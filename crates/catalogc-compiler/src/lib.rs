@@ -4,8 +4,11 @@
 //! prints or exits. One run reports every problem it can find: a broken file does not stop the
 //! others from being checked.
 
+pub mod against;
 pub mod artifacts;
+pub mod cache;
 mod discover;
+pub mod events;
 pub mod git_source;
 pub mod inventory;
 mod limits;
@@ -17,6 +20,7 @@ pub mod references;
 mod repo;
 pub mod resolve;
 pub mod resources;
+pub mod revision;
 pub mod score;
 pub mod source;
 mod suggest;
@@ -54,6 +58,14 @@ pub struct CompileOptions {
     /// Whether to score services (`build`, `score`); `check` only compiles scorecards, which
     /// is where every scorecard finding comes from.
     pub score: bool,
+    /// Compile the catalog as committed at this revision instead of the working tree
+    /// (`catalogc diff`): files come from the object database, never from a checkout.
+    pub revision: Option<Arc<revision::Revision>>,
+    /// Reuse (and fill) parsed files by blob id across compilations of one catalog.
+    pub cache: Option<Arc<cache::ParseCache>>,
+    /// Per-repo mode (`check --against catalog.json`): resolve the local descriptors against
+    /// this published bundle, and report findings about local files only.
+    pub against: Option<Arc<against::Against>>,
 }
 
 impl CompileOptions {
@@ -63,6 +75,9 @@ impl CompileOptions {
             root,
             date: None,
             score: false,
+            revision: None,
+            cache: None,
+            against: None,
         }
     }
 }
@@ -78,6 +93,15 @@ pub enum Origin {
         /// The descriptor's directory inside the repository.
         base: Vec<String>,
     },
+    /// A blob of the catalog's own repository at a revision (`catalogc diff`). Its references
+    /// resolve inside the catalog root's tree at that revision.
+    Revision {
+        revision: Arc<revision::Revision>,
+        /// The descriptor's catalog-relative directory.
+        base: Vec<String>,
+    },
+    /// An entry of the published bundle per-repo mode checks against (`--against`).
+    Bundle,
 }
 
 /// A validated descriptor and where it came from.
@@ -153,6 +177,15 @@ impl Compilation {
         self.teams.get(at).filter(|t| t.value.name.as_str() == name)
     }
 
+    /// Number of services read from the catalog itself (per-repo mode leaves the bundle's
+    /// entries out).
+    pub fn service_count(&self) -> usize {
+        self.services
+            .iter()
+            .filter(|s| !matches!(s.origin, Origin::Bundle))
+            .count()
+    }
+
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
@@ -201,21 +234,45 @@ impl std::error::Error for CompileError {}
 /// Compiles the catalog at `options.root`: every stage runs, every finding is collected.
 pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     let root = canonical_root(&options.root)?;
+    let revision = options.revision.as_ref();
+    let cache = options.cache.as_deref();
     let mut diagnostics = Vec::new();
 
     // Compiling the schemas takes about as long as discovering a small catalog: do both
     // at once.
     let (schemas, discovered) = rayon::join(validate::Schemas::compile, || {
         let mut diagnostics = Vec::new();
-        let configuration = discover::configuration(&root, &mut diagnostics)?;
+        let configuration =
+            discover::configuration(&root, revision.map(Arc::as_ref), &mut diagnostics)?;
         let limits = Limits::from_config(configuration.catalog.limits.as_ref());
-        let descriptors =
-            discover::descriptor_files(&root, &configuration, &limits, &mut diagnostics)?;
+        let descriptors = discover::descriptor_files(
+            &root,
+            revision.map(Arc::as_ref),
+            &configuration,
+            &limits,
+            &mut diagnostics,
+        )?;
         Ok::<_, CompileError>((configuration, limits, descriptors, diagnostics))
     });
     let (configuration, limits, descriptors, found) = discovered?;
     diagnostics.extend(found);
-    let extension = load::extension_schema(&root, &configuration, &limits, &mut diagnostics);
+    let extension =
+        load::extension_schema(&root, revision, &configuration, &limits, &mut diagnostics);
+    // What cached results depend on besides their file: the limits and the extension schema
+    // for descriptors; catalog.yaml itself for inventories (their findings point into it).
+    let descriptor_salt = cache::salt_of(&(
+        limits,
+        extension
+            .as_ref()
+            .map(|extension| extension.schema.schema.to_string()),
+    ));
+    let inventory_salt = cache::salt_of(&(
+        limits,
+        configuration
+            .sources
+            .get(CATALOG_FILE)
+            .map(|text| text.as_ref()),
+    ));
 
     // Descriptors and inventory snapshots are independent: load them side by side.
     let inputs: Vec<load::Input<'_>> = descriptors
@@ -224,11 +281,22 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         .map(load::Input::File)
         .chain(descriptors.git.iter().map(load::Input::Git))
         .collect();
+    let reading = load::Reading {
+        revision,
+        cache: cache.map(|cache| (cache, descriptor_salt)),
+    };
     let (loaded, (inventories, inventory_findings)) = rayon::join(
-        || load::descriptors(&inputs, &limits, &schemas, extension.as_ref()),
+        || load::descriptors(&inputs, &limits, &schemas, extension.as_ref(), reading),
         || {
             let mut found = Vec::new();
-            let inventories = inventory::load_all(&root, &configuration, &limits, &mut found);
+            let inventories = inventory::load_all_from(
+                &root,
+                revision.map(Arc::as_ref),
+                cache.map(|cache| (cache, inventory_salt)),
+                &configuration,
+                &limits,
+                &mut found,
+            );
             (inventories, found)
         },
     );
@@ -253,6 +321,10 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         teams.extend(file.teams);
         scorecards.extend(file.scorecards);
     }
+    let mut inventories = inventories;
+    if let Some(against) = &options.against {
+        against.merge(&mut services, &mut teams, &mut inventories);
+    }
     services
         .sort_by(|a: &Entity<Service>, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
     teams.sort_by(|a: &Entity<Team>, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
@@ -263,7 +335,8 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     names::check(&services, &teams, &scorecards, &mut diagnostics);
     let graph = resolve::Graph::resolve(&services, &mut diagnostics);
     resolve::check_team_tree(&teams, &mut diagnostics);
-    let references = references::resolve(&root, &services, &limits, &mut diagnostics)?;
+    let references =
+        references::resolve_cached(&root, &services, &limits, cache, &mut diagnostics)?;
     files_read += references.files_read;
     sources.extend(
         references
@@ -305,6 +378,13 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     drop(compiled_scorecards);
 
     apply_rules(&configuration.catalog, &mut diagnostics);
+    if options.against.is_some() {
+        // The bundle was checked when it was built: report what concerns local files.
+        let local = |file: &str| sources.contains_key(file);
+        diagnostics.retain(|d| {
+            d.file.as_deref().is_none_or(local) || d.related.iter().any(|r| local(&r.file))
+        });
+    }
     sort_diagnostics(&mut diagnostics);
     Ok(Compilation {
         root,

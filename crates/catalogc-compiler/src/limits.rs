@@ -5,7 +5,7 @@ use catalogc_model::LimitsConfig;
 use crate::yaml::StructureLimits;
 
 /// Effective limits of one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// Catalog descriptors (service, team, scorecard, catalog).
     pub descriptor_bytes: u64,

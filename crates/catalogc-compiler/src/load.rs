@@ -15,8 +15,13 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::discover::{Configuration, DescriptorFile, lexically_inside, read_descriptor};
+use crate::cache::{Key, ParseCache};
+use crate::discover::{
+    Configuration, DescriptorFile, lexically_inside, read_descriptor, read_descriptor_bytes,
+    read_revision_descriptor,
+};
 use crate::limits::Limits;
+use crate::revision::Revision;
 use crate::source::{ReadError, decode, describe_bytes, read_capped};
 use crate::suggest::did_you_mean;
 use crate::validate::{CompiledSchema, Schemas, validate};
@@ -24,6 +29,7 @@ use crate::yaml::{self, Document, Mode};
 use crate::{CompileError, Entity, Origin};
 
 /// What one descriptor file produced.
+#[derive(Clone)]
 pub struct LoadedFile {
     pub path: String,
     pub text: Arc<str>,
@@ -46,6 +52,15 @@ pub enum Input<'a> {
     Git(&'a crate::git_source::GitDescriptor),
 }
 
+/// Where descriptors are read from and what may be reused.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    /// The revision `Input::File`s with a blob belong to.
+    pub revision: Option<&'a Arc<Revision>>,
+    /// Parsed files by blob id, and the salt of this compilation's settings.
+    pub cache: Option<(&'a ParseCache, u64)>,
+}
+
 /// Loads and validates every descriptor in parallel. Files that could not be read as text
 /// still appear (with their findings) so the report counts them.
 pub fn descriptors(
@@ -53,32 +68,93 @@ pub fn descriptors(
     limits: &Limits,
     schemas: &Schemas,
     extension: Option<&Extension>,
+    reading: Reading<'_>,
 ) -> Result<Vec<LoadedFile>, CompileError> {
     inputs
         .par_iter()
         .map(|input| {
             let mut diagnostics = Vec::new();
-            let (display, text, origin) = match input {
-                Input::File(file) => (
-                    file.display.as_str(),
+            let file = match input {
+                Input::File(file) => file,
+                Input::Git(descriptor) => {
+                    return Ok(load_text(
+                        descriptor.display.as_str(),
+                        descriptor.text.clone(),
+                        Origin::Git {
+                            repository: Arc::clone(&descriptor.repository),
+                            base: descriptor.base.clone(),
+                        },
+                        diagnostics,
+                        limits,
+                        schemas,
+                        extension,
+                    ));
+                }
+            };
+            let display = file.display.as_str();
+            let (origin, blob, text) = match (file.blob, reading.revision) {
+                (Some(blob), Some(revision)) => {
+                    let origin = Origin::Revision {
+                        revision: Arc::clone(revision),
+                        base: parent_parts(display),
+                    };
+                    if let Some(hit) = cached(reading, display, blob, &origin) {
+                        return Ok(hit);
+                    }
+                    let text = read_revision_descriptor(
+                        revision,
+                        display,
+                        limits.descriptor_bytes,
+                        &mut diagnostics,
+                    )?
+                    .map(|(_, text)| text);
+                    (origin, Some(blob), text)
+                }
+                _ if reading.cache.is_some() => {
+                    // The working tree: the blob id of the content finds the parse of an
+                    // identical blob of another revision.
+                    let Some(bytes) = read_descriptor_bytes(
+                        &file.path,
+                        display,
+                        limits.descriptor_bytes,
+                        &mut diagnostics,
+                    )?
+                    else {
+                        return Ok(load_text(
+                            display,
+                            None,
+                            Origin::Directory,
+                            diagnostics,
+                            limits,
+                            schemas,
+                            extension,
+                        ));
+                    };
+                    let blob = crate::revision::blob_id(&bytes);
+                    if let Some(hit) = cached(reading, display, blob, &Origin::Directory) {
+                        return Ok(hit);
+                    }
+                    let text = match decode(display, bytes) {
+                        Ok(text) => Some(text),
+                        Err(diagnostic) => {
+                            diagnostics.push(*diagnostic);
+                            None
+                        }
+                    };
+                    (Origin::Directory, Some(blob), text)
+                }
+                _ => (
+                    Origin::Directory,
+                    None,
                     read_descriptor(
                         &file.path,
-                        &file.display,
+                        display,
                         limits.descriptor_bytes,
                         &mut diagnostics,
                     )?,
-                    Origin::Directory,
-                ),
-                Input::Git(descriptor) => (
-                    descriptor.display.as_str(),
-                    descriptor.text.clone(),
-                    Origin::Git {
-                        repository: Arc::clone(&descriptor.repository),
-                        base: descriptor.base.clone(),
-                    },
                 ),
             };
-            Ok(load_text(
+            let loaded = load_text(
                 display,
                 text,
                 origin,
@@ -86,9 +162,47 @@ pub fn descriptors(
                 limits,
                 schemas,
                 extension,
-            ))
+            );
+            if let (Some((cache, salt)), Some(blob)) = (reading.cache, blob) {
+                cache.put(
+                    &cache.descriptors,
+                    Key::new(display, blob, salt),
+                    Arc::new(loaded.clone()),
+                );
+            }
+            Ok(loaded)
         })
         .collect()
+}
+
+/// The cached load of `display` at `blob`, its entities re-homed to `origin` (the same text
+/// read from another revision resolves its references there).
+fn cached(
+    reading: Reading<'_>,
+    display: &str,
+    blob: git2::Oid,
+    origin: &Origin,
+) -> Option<LoadedFile> {
+    let (cache, salt) = reading.cache?;
+    let hit = cache.get(&cache.descriptors, &Key::new(display, blob, salt))?;
+    let mut loaded = LoadedFile::clone(&hit);
+    for service in &mut loaded.services {
+        service.origin = origin.clone();
+    }
+    for team in &mut loaded.teams {
+        team.origin = origin.clone();
+    }
+    for scorecard in &mut loaded.scorecards {
+        scorecard.origin = origin.clone();
+    }
+    Some(loaded)
+}
+
+/// The directory of a catalog-relative path, as components.
+fn parent_parts(display: &str) -> Vec<String> {
+    let mut parts: Vec<String> = display.split('/').map(str::to_owned).collect();
+    parts.pop();
+    parts
 }
 
 /// Parses and validates the text of one descriptor file (`None`: it could not be read, and
@@ -386,6 +500,7 @@ pub fn kind_of(file: &str, document: &Document, diagnostics: &mut Vec<Diagnostic
 /// root only; nothing is ever fetched from the network.
 pub fn extension_schema(
     root: &Path,
+    revision: Option<&Arc<Revision>>,
     configuration: &Configuration,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
@@ -406,6 +521,7 @@ pub fn extension_schema(
     };
     let retriever = RootRetriever {
         root: root.to_path_buf(),
+        revision: revision.cloned(),
         limit: limits.spec_bytes,
         failure: Arc::new(Mutex::new(None)),
     };
@@ -466,6 +582,8 @@ pub fn extension_schema(
 /// Resolves `$ref`s of the extension schema to files inside the catalog root.
 struct RootRetriever {
     root: PathBuf,
+    /// Read the catalog at this revision instead of the working tree.
+    revision: Option<Arc<Revision>>,
     limit: u64,
     /// Why the last refused `$ref` was refused, for the finding.
     failure: Arc<Mutex<Option<String>>>,
@@ -476,6 +594,13 @@ impl RootRetriever {
     fn inside(&self, relative: &str) -> Result<PathBuf, String> {
         let lexical = lexically_inside(&self.root, relative)
             .ok_or_else(|| "the path leaves the catalog root".to_owned())?;
+        if let Some(revision) = &self.revision {
+            return match revision.file(&crate::relative_path(&self.root, &lexical)) {
+                Ok(_) => Ok(lexical),
+                Err(crate::repo::FileProblem::Missing) => Err("the file does not exist".to_owned()),
+                Err(_) => Err("it is not a regular file".to_owned()),
+            };
+        }
         let real =
             std::fs::canonicalize(&lexical).map_err(|_| "the file does not exist".to_owned())?;
         if !real.starts_with(&self.root) {
@@ -485,7 +610,18 @@ impl RootRetriever {
     }
 
     fn load(&self, path: &Path) -> Result<Value, String> {
-        let bytes = match read_capped(path, self.limit) {
+        let read = match &self.revision {
+            Some(revision) => revision
+                .read(&crate::relative_path(&self.root, path), self.limit)
+                .map(|(_, bytes)| bytes)
+                .map_err(|problem| match problem {
+                    crate::repo::FileProblem::TooLarge(limit) => ReadError::TooLarge { limit },
+                    crate::repo::FileProblem::Io(error) => ReadError::Io(error),
+                    _ => ReadError::NotRegular,
+                }),
+            None => read_capped(path, self.limit),
+        };
+        let bytes = match read {
             Ok(bytes) => bytes,
             Err(ReadError::TooLarge { limit }) => {
                 return Err(format!("it is larger than {}", describe_bytes(limit)));

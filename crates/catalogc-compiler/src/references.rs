@@ -15,8 +15,10 @@ use catalogc_model::{ApiType, Service};
 use rayon::prelude::*;
 
 use crate::artifacts::{self, ApiSpec, Doc, Workflow};
+use crate::cache::{Key, ParseCache, salt_of};
 use crate::limits::Limits;
 use crate::repo::{FileProblem, lexical, read_in_directory};
+use crate::revision::Revision;
 use crate::source::{decode, describe_bytes};
 use crate::suggest::did_you_mean;
 use crate::yaml::{self, Mode};
@@ -107,6 +109,8 @@ impl ApiKind {
 enum Location {
     Directory(Arc<crate::repo::RepositoryDir>),
     Git(Arc<crate::git_source::GitRepository>),
+    /// The catalog root's tree at a revision.
+    Revision(Arc<Revision>),
 }
 
 impl Location {
@@ -114,6 +118,7 @@ impl Location {
         match self {
             Location::Directory(repo) => repo.root.display().to_string(),
             Location::Git(repo) => format!("git:{}", repo.display()),
+            Location::Revision(_) => "revision".to_owned(),
         }
     }
 }
@@ -131,6 +136,26 @@ struct Reference {
 /// A file's key, display path, what reading it gave, findings inside it, and its text.
 type Outcome = (FileKey, String, Read, Vec<Diagnostic>, Option<Arc<str>>);
 
+/// What reading a file gave, as the [`crate::cache::ParseCache`] keeps it (never a problem:
+/// whether a file can be read depends on more than its content).
+pub(crate) struct Parsed {
+    read: Read,
+    found: Vec<Diagnostic>,
+    text: Option<Arc<str>>,
+}
+
+impl Read {
+    /// A copy of a successful read (problems are not cached).
+    fn copy(&self) -> Option<Read> {
+        Some(match self {
+            Read::Doc(doc, text) => Read::Doc(doc.clone(), text.clone()),
+            Read::Spec(spec) => Read::Spec(spec.clone()),
+            Read::Pipeline(workflow) => Read::Pipeline(workflow.clone()),
+            Read::Problem(_) => return None,
+        })
+    }
+}
+
 /// A distinct file: its repository, repository-relative path, and how it is read.
 type FileKey = (String, Vec<String>, Kind);
 
@@ -147,6 +172,17 @@ pub fn resolve(
     root: &std::path::Path,
     services: &[Entity<Service>],
     limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<References, CompileError> {
+    resolve_cached(root, services, limits, None, diagnostics)
+}
+
+/// [`resolve`], reusing files parsed before (by blob id) from `cache`.
+pub(crate) fn resolve_cached(
+    root: &std::path::Path,
+    services: &[Entity<Service>],
+    limits: &Limits,
+    cache: Option<&ParseCache>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<References, CompileError> {
     let mut references = Vec::new();
@@ -215,6 +251,16 @@ pub fn resolve(
                 base.clone(),
                 repository.display().to_owned(),
             ),
+            Origin::Revision { revision, base } => (
+                Location::Revision(Arc::clone(revision)),
+                base.clone(),
+                String::new(),
+            ),
+            // Bundle entries carry no file references.
+            Origin::Bundle => {
+                resolved.push(None);
+                continue;
+            }
         };
         match lexical(&base, &reference.written) {
             Ok(parts) => {
@@ -235,7 +281,10 @@ pub fn resolve(
         .into_par_iter()
         .map(|(key, (location, display))| {
             let mut found = Vec::new();
-            let (read, text) = read_one(&location, &key.1, key.2, &display, limits, &mut found);
+            let (read, text) = match cache {
+                Some(cache) => read_cached(cache, &location, &key, &display, limits, &mut found),
+                None => read_one(&location, &key.1, key.2, &display, limits, &mut found),
+            };
             (key, display, read, found, text)
         })
         .collect();
@@ -275,8 +324,12 @@ pub fn resolve(
         let files = &mut result.services[reference.service];
         match read {
             Read::Problem(problem) => {
-                let siblings = match problem {
-                    FileProblem::Missing => sibling_names(root, display),
+                let siblings = match (problem, &service.origin) {
+                    (FileProblem::Missing, Origin::Revision { revision, .. }) => {
+                        let parent = display.rsplit_once('/').map_or("", |(dir, _)| dir);
+                        revision.children(parent)
+                    }
+                    (FileProblem::Missing, _) => sibling_names(root, display),
                     _ => Vec::new(),
                 };
                 diagnostics.push(problem_finding(
@@ -314,6 +367,68 @@ fn join_display(prefix: &str, parts: &[String]) -> String {
     }
 }
 
+/// [`read_one`] through the cache: the blob id (from the revision's index, or hashed from
+/// the working-tree file) finds a file parsed before.
+fn read_cached(
+    cache: &ParseCache,
+    location: &Location,
+    key: &FileKey,
+    display: &str,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Read, Option<Arc<str>>) {
+    let (parts, kind) = (&key.1, key.2);
+    let (blob, bytes) = match location {
+        Location::Revision(revision) => match revision.file(&parts.join("/")) {
+            Ok(blob) => (blob, None),
+            Err(problem) => return (Read::Problem(problem), None),
+        },
+        Location::Directory(repository) => {
+            match read_in_directory(repository, parts, limits.spec_bytes) {
+                Ok(bytes) => (crate::revision::blob_id(&bytes), Some(bytes)),
+                Err(problem) => return (Read::Problem(problem), None),
+            }
+        }
+        Location::Git(_) => return read_one(location, parts, kind, display, limits, diagnostics),
+    };
+    let cache_key = Key::new(
+        display,
+        blob,
+        salt_of(&(kind, limits.spec_bytes, limits.third_party)),
+    );
+    if let Some(hit) = cache.get(&cache.references, &cache_key)
+        && let Some(read) = hit.read.copy()
+    {
+        diagnostics.extend(hit.found.iter().cloned());
+        return (read, hit.text.clone());
+    }
+    let bytes = match bytes {
+        Some(bytes) => Ok(bytes),
+        None => match location {
+            Location::Revision(revision) => revision.read_blob(blob, limits.spec_bytes),
+            _ => Err(FileProblem::Missing),
+        },
+    };
+    let mut found = Vec::new();
+    let (read, text) = match bytes {
+        Ok(bytes) => summarize(bytes, kind, display, limits, &mut found),
+        Err(problem) => return (Read::Problem(problem), None),
+    };
+    if let Some(copy) = read.copy() {
+        cache.put(
+            &cache.references,
+            cache_key,
+            Arc::new(Parsed {
+                read: copy,
+                found: found.clone(),
+                text: text.clone(),
+            }),
+        );
+    }
+    diagnostics.extend(found);
+    (read, text)
+}
+
 /// Reads one file and summarises it. Returns what was read and, for specs and workflows,
 /// the text (findings inside it point there).
 fn read_one(
@@ -327,11 +442,24 @@ fn read_one(
     let bytes = match location {
         Location::Directory(repository) => read_in_directory(repository, parts, limits.spec_bytes),
         Location::Git(repository) => repository.read(parts, limits.spec_bytes),
+        Location::Revision(revision) => revision
+            .read(&parts.join("/"), limits.spec_bytes)
+            .map(|(_, bytes)| bytes),
     };
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(problem) => return (Read::Problem(problem), None),
-    };
+    match bytes {
+        Ok(bytes) => summarize(bytes, kind, display, limits, diagnostics),
+        Err(problem) => (Read::Problem(problem), None),
+    }
+}
+
+/// Summarises the bytes of a referenced file.
+fn summarize(
+    bytes: Vec<u8>,
+    kind: Kind,
+    display: &str,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Read, Option<Arc<str>>) {
     match kind {
         Kind::Doc => match String::from_utf8(bytes) {
             Ok(text) => {

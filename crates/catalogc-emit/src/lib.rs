@@ -17,6 +17,7 @@
 
 mod bundle;
 mod codeowners;
+pub mod diff;
 pub mod graph;
 pub mod site;
 pub mod svg;

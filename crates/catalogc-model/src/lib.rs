@@ -9,6 +9,7 @@
 
 mod bundle;
 mod catalog;
+mod events;
 mod names;
 mod scorecard;
 mod service;
@@ -18,6 +19,7 @@ pub mod schema;
 
 pub use bundle::*;
 pub use catalog::*;
+pub use events::*;
 pub use names::*;
 pub use scorecard::*;
 pub use service::*;

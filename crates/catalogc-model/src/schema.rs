@@ -28,12 +28,17 @@ pub fn file_name(kind: Kind) -> String {
 /// The file name of the bundle's (`catalog.json`) schema.
 pub const BUNDLE_FILE: &str = "bundle.schema.json";
 
-/// Every schema with its file name, in a fixed order: the descriptor kinds, then the bundle.
+/// The file name of the diff report's (`catalogc diff --format json`) schema.
+pub const DIFF_FILE: &str = "diff.schema.json";
+
+/// Every schema with its file name, in a fixed order: the descriptor kinds, the bundle, the
+/// diff report.
 pub fn all() -> Vec<(String, Value)> {
     Kind::ALL
         .into_iter()
         .map(|kind| (file_name(kind), schema_of(kind)))
         .chain(std::iter::once((BUNDLE_FILE.to_owned(), bundle())))
+        .chain(std::iter::once((DIFF_FILE.to_owned(), diff())))
         .collect()
 }
 
@@ -59,6 +64,27 @@ pub fn bundle() -> Value {
         .into_generator()
         .into_root_schema_for::<crate::Bundle>()
         .to_value()
+}
+
+/// The schema of the diff report (`catalogc diff --format json`): events between two
+/// revisions.
+pub fn diff() -> Value {
+    let mut schema = SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<crate::CatalogDiff>()
+        .to_value();
+    // The serde tag `type` of each event has no doc comment to become its description.
+    if let Some(Value::Array(events)) = schema.pointer_mut("/$defs/CatalogEvent/oneOf") {
+        for event in events {
+            if let Some(Value::Object(tag)) = event.pointer_mut("/properties/type") {
+                tag.insert(
+                    "description".to_owned(),
+                    Value::String("The event type (kebab-case).".to_owned()),
+                );
+            }
+        }
+    }
+    schema
 }
 
 /// Descriptors never hold `null`: an absent optional field is left out. serde models those

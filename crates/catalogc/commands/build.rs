@@ -17,9 +17,9 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
         Err(message) => return ExitStatus::Error(message),
     };
     let compilation = match compile(&CompileOptions {
-        root,
         date,
         score: true,
+        ..CompileOptions::check(root)
     }) {
         Ok(compilation) => compilation,
         Err(error) => return ExitStatus::Error(error.to_string()),

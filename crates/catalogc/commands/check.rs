@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use catalogc_compiler::against::Against;
 use catalogc_compiler::{CompileOptions, compile, relative_path};
 use catalogc_diagnostics::baseline::{Applied, Baseline};
 use catalogc_diagnostics::render::github;
@@ -28,10 +30,18 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(baseline) => baseline,
         Err(message) => return ExitStatus::Error(message),
     };
+    let against = match &args.against {
+        Some(path) => match Against::load(path) {
+            Ok(against) => Some(Arc::new(against)),
+            Err(error) => return ExitStatus::Error(error.to_string()),
+        },
+        None => None,
+    };
     let compilation = match compile(&CompileOptions {
-        root,
         date,
         score: false,
+        against,
+        ..CompileOptions::check(root)
     }) {
         Ok(compilation) => compilation,
         Err(error) => return ExitStatus::Error(error.to_string()),

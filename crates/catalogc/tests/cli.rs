@@ -1,8 +1,10 @@
 //! Black-box tests of the `catalogc` binary: exit codes, output formats, fixtures per
 //! diagnostic code, and hostile input.
 
+mod against;
 mod baseline;
 mod common;
+mod diff;
 mod discovery;
 mod examples;
 mod fixtures;

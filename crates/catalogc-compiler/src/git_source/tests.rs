@@ -89,7 +89,7 @@ impl Catalog {
         }
         std::fs::write(root.join("catalog.yaml"), yaml).expect("write catalog");
         let mut diagnostics = Vec::new();
-        let configuration = configuration(&root, &mut diagnostics).expect("configuration");
+        let configuration = configuration(&root, None, &mut diagnostics).expect("configuration");
         assert!(diagnostics.is_empty(), "{diagnostics:#?}");
         Catalog {
             _dir: dir,

@@ -31,9 +31,12 @@ use catalogc_model::{Integration, IntegrationType};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::cache::{Key, ParseCache};
 use crate::discover::Configuration;
 use crate::limits::Limits;
+use crate::repo::FileProblem;
 use crate::resources::Resource;
+use crate::revision::Revision;
 use crate::source::{ReadError, decode, describe_bytes, read_capped};
 use crate::yaml::{self, Document, Mode, escape_pointer_segment};
 
@@ -71,6 +74,19 @@ pub fn load_all(
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Inventories {
+    load_all_from(root, None, None, configuration, limits, diagnostics)
+}
+
+/// [`load_all`] from the working tree or a `revision`, reusing parsed integrations from
+/// `cache` (with the salt of catalog.yaml: findings about an integration point into it).
+pub(crate) fn load_all_from(
+    root: &Path,
+    revision: Option<&Revision>,
+    cache: Option<(&ParseCache, u64)>,
+    configuration: &Configuration,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Inventories {
     // Containment checks compare canonical paths; the compiler passes a canonical root, and
     // canonicalising again keeps callers that do not from seeing every path "escape".
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -78,7 +94,14 @@ pub fn load_all(
     let loaded: Vec<Loaded> = integrations
         .par_iter()
         .enumerate()
-        .map(|(index, integration)| load_one(&root, index, integration, configuration, limits))
+        .map(|(index, integration)| {
+            let source = Source {
+                root: &root,
+                revision,
+                cache,
+            };
+            load_one(&source, index, integration, configuration, limits)
+        })
         .collect();
 
     let mut inventories = Inventories::default();
@@ -137,9 +160,16 @@ fn path_of(integrations: &[Integration], index: usize) -> String {
         .unwrap_or_default()
 }
 
+/// Where snapshots are read from.
+struct Source<'a> {
+    root: &'a Path,
+    revision: Option<&'a Revision>,
+    cache: Option<(&'a ParseCache, u64)>,
+}
+
 /// What one integration produced.
-#[derive(Default)]
-struct Loaded {
+#[derive(Default, Clone)]
+pub(crate) struct Loaded {
     prefix: Option<String>,
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
@@ -173,7 +203,7 @@ pub(crate) struct Output {
 }
 
 fn load_one(
-    root: &Path,
+    source: &Source<'_>,
     index: usize,
     integration: &Integration,
     configuration: &Configuration,
@@ -219,21 +249,59 @@ fn load_one(
     loaded.prefix = Some(prefix.clone());
 
     let path_pointer = format!("{pointer}/path");
-    let Some(files) = walk::snapshot_files(
-        root,
-        &integration.path,
-        &path_pointer,
-        configuration,
-        &mut loaded.diagnostics,
-    ) else {
+    let files = match source.revision {
+        Some(revision) => walk::revision_snapshot_files(
+            revision,
+            &integration.path,
+            &path_pointer,
+            configuration,
+            &mut loaded.diagnostics,
+        ),
+        None => walk::snapshot_files(
+            source.root,
+            &integration.path,
+            &path_pointer,
+            configuration,
+            &mut loaded.diagnostics,
+        ),
+    };
+    let Some(files) = files else {
         return loaded;
     };
 
-    // Big directories (a mesh zone's worth of Dataplanes) parse in parallel; collect keeps
-    // the sorted file order.
+    // Big directories (a mesh zone's worth of Dataplanes) read and parse in parallel;
+    // collect keeps the sorted file order.
+    let bytes: Vec<(Option<git2::Oid>, Option<SnapshotBytes>)> = files
+        .par_iter()
+        .map(|file| read_snapshot_bytes(file, source.revision, source.cache.is_some(), limits))
+        .collect();
+    // The cache key: this integration's settings (by position in catalog.yaml, whose text
+    // is in the salt) and the blob ids of all its files.
+    let key = source.cache.and_then(|(_, salt)| {
+        let mut ids = Vec::with_capacity(files.len());
+        for (file, (blob, _)) in files.iter().zip(&bytes) {
+            ids.push((file.display.as_str(), (*blob)?));
+        }
+        let combined = crate::revision::blob_id(format!("{ids:?}").as_bytes());
+        Some(Key::new(&pointer, combined, salt))
+    });
+    // Findings of the walk are this revision's; what the files gave is cached.
+    let walk_findings = std::mem::take(&mut loaded.diagnostics);
+    if let (Some((cache, _)), Some(key)) = (source.cache, &key)
+        && let Some(hit) = cache.get(&cache.inventories, key)
+    {
+        let mut hit = Loaded::clone(&hit);
+        hit.diagnostics.splice(0..0, walk_findings);
+        return hit;
+    }
     let read: Vec<(SnapshotFile, Option<Arc<str>>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|file| read_snapshot(file, integration_type, limits))
+        .zip(bytes)
+        .map(|(file, (_, bytes))| {
+            // Blobs of a revision are read only now, on a miss.
+            let bytes = bytes.unwrap_or_else(|| read_revision_blob(file, source.revision, limits));
+            parse_snapshot(file, bytes, integration_type, limits)
+        })
         .collect();
     let mut snapshots = Vec::with_capacity(read.len());
     for (snapshot, text, found) in read {
@@ -258,6 +326,10 @@ fn load_one(
     }
     loaded.diagnostics.extend(output.diagnostics);
     loaded.resources = unique_keys(output.resources, integration_type, &mut loaded.diagnostics);
+    if let (Some((cache, _)), Some(key)) = (source.cache, key) {
+        cache.put(&cache.inventories, key, Arc::new(loaded.clone()));
+    }
+    loaded.diagnostics.splice(0..0, walk_findings);
     loaded
 }
 
@@ -285,55 +357,106 @@ pub(crate) fn format_name(integration_type: IntegrationType) -> &'static str {
     }
 }
 
-/// Reads and parses one snapshot file; unreadable files yield no documents and a finding.
-fn read_snapshot(
+/// A snapshot's bytes, or the finding that says why it could not be read.
+type SnapshotBytes = Result<Vec<u8>, Box<Diagnostic>>;
+
+/// Reads one snapshot file of the working tree, with its blob id when a cache needs it; an
+/// unreadable file gives the finding to report instead. A blob of a revision is not read
+/// here (`None`): its id is known, and a cache hit never needs its bytes.
+fn read_snapshot_bytes(
     file: &walk::SnapshotPath,
+    revision: Option<&Revision>,
+    want_id: bool,
+    limits: &Limits,
+) -> (Option<git2::Oid>, Option<SnapshotBytes>) {
+    let display = file.display.as_str();
+    if let (Some(_), Some(blob)) = (revision, file.blob) {
+        return (Some(blob), None);
+    }
+    let bytes = match read_capped(&file.path, limits.inventory_bytes) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge { limit }) => {
+            return (None, Some(Err(Box::new(too_large(display, limit)))));
+        }
+        Err(ReadError::NotRegular) => return (None, Some(Err(Box::new(not_regular(display))))),
+        Err(ReadError::Io(error)) => {
+            return (None, Some(Err(Box::new(unreadable(display, &error)))));
+        }
+    };
+    let id = want_id.then(|| crate::revision::blob_id(&bytes));
+    (id, Some(Ok(bytes)))
+}
+
+/// Reads a snapshot blob of a revision.
+fn read_revision_blob(
+    file: &walk::SnapshotPath,
+    revision: Option<&Revision>,
+    limits: &Limits,
+) -> SnapshotBytes {
+    let display = file.display.as_str();
+    let (Some(revision), Some(blob)) = (revision, file.blob) else {
+        return Err(Box::new(not_regular(display)));
+    };
+    revision
+        .read_blob(blob, limits.inventory_bytes)
+        .map_err(|problem| {
+            Box::new(match problem {
+                FileProblem::TooLarge(limit) => too_large(display, limit),
+                FileProblem::Io(error) => unreadable(display, &error),
+                _ => not_regular(display),
+            })
+        })
+}
+
+fn too_large(display: &str, limit: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::YamlLimits,
+        format!(
+            "this inventory snapshot is larger than the {} limit",
+            describe_bytes(limit)
+        ),
+    )
+    .in_file(display)
+    .with_help("split the export, or raise `limits.maxInventoryBytes` in catalog.yaml")
+}
+
+fn not_regular(display: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::PathEscape,
+        "this inventory snapshot is not a regular file (a FIFO, socket or device); it was not read",
+    )
+    .in_file(display)
+}
+
+fn unreadable(display: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidInventory,
+        format!("this inventory snapshot cannot be read: {error}"),
+    )
+    .in_file(display)
+}
+
+/// Parses one snapshot file's bytes; unreadable files yield no documents and a finding.
+fn parse_snapshot(
+    file: &walk::SnapshotPath,
+    bytes: SnapshotBytes,
     integration_type: IntegrationType,
     limits: &Limits,
 ) -> (SnapshotFile, Option<Arc<str>>, Vec<Diagnostic>) {
     let display = file.display.as_str();
     let mut diagnostics = Vec::new();
-    let mut snapshot = SnapshotFile {
+    let snapshot = SnapshotFile {
         display: file.display.clone(),
         documents: Vec::new(),
     };
-    let bytes = match read_capped(&file.path, limits.inventory_bytes) {
+    let bytes = match bytes {
         Ok(bytes) => bytes,
-        Err(ReadError::TooLarge { limit }) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::YamlLimits,
-                    format!(
-                        "this inventory snapshot is larger than the {} limit",
-                        describe_bytes(limit)
-                    ),
-                )
-                .in_file(display)
-                .with_help("split the export, or raise `limits.maxInventoryBytes` in catalog.yaml"),
-            );
-            return (snapshot, None, diagnostics);
-        }
-        Err(ReadError::NotRegular) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::PathEscape,
-                    "this inventory snapshot is not a regular file (a FIFO, socket or device); it was not read",
-                )
-                .in_file(display),
-            );
-            return (snapshot, None, diagnostics);
-        }
-        Err(ReadError::Io(error)) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::InvalidInventory,
-                    format!("this inventory snapshot cannot be read: {error}"),
-                )
-                .in_file(display),
-            );
+        Err(finding) => {
+            diagnostics.push(*finding);
             return (snapshot, None, diagnostics);
         }
     };
+    let mut snapshot = snapshot;
     let text = match decode(display, bytes) {
         Ok(text) => text,
         Err(diagnostic) => {

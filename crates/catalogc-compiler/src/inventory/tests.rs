@@ -71,7 +71,7 @@ fn write(catalog: &TestCatalog, relative: &str, text: &str) {
 fn load_with(catalog: &TestCatalog, limits: &Limits) -> (Inventories, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let configuration =
-        discover::configuration(&catalog.root, &mut diagnostics).expect("configuration");
+        discover::configuration(&catalog.root, None, &mut diagnostics).expect("configuration");
     assert!(diagnostics.is_empty(), "catalog.yaml: {diagnostics:#?}");
     let inventories = load_all(&catalog.root, &configuration, limits, &mut diagnostics);
     (inventories, diagnostics)

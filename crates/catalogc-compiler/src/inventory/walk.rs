@@ -8,6 +8,7 @@ use catalogc_diagnostics::{Code, Diagnostic, quote};
 
 use crate::discover::{Configuration, lexically_inside};
 use crate::relative_path;
+use crate::revision::{EntryKind, Revision};
 
 /// A snapshot file to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -16,6 +17,8 @@ pub(crate) struct SnapshotPath {
     pub display: String,
     /// Where to read it from.
     pub path: PathBuf,
+    /// Its blob, when read from a revision.
+    pub blob: Option<git2::Oid>,
 }
 
 /// Deepest directory nesting searched below an integration directory.
@@ -91,6 +94,7 @@ pub(crate) fn snapshot_files(
         return Some(vec![SnapshotPath {
             display: relative_path(root, &lexical),
             path: real,
+            blob: None,
         }]);
     }
     if !real.is_dir() {
@@ -126,6 +130,103 @@ pub(crate) fn snapshot_files(
         );
     }
     Some(files)
+}
+
+/// [`snapshot_files`] at a revision: the blob itself, or every snapshot blob below the tree.
+/// Symlinks are never followed at a revision; one named like a snapshot is reported.
+pub(crate) fn revision_snapshot_files(
+    revision: &Revision,
+    relative: &str,
+    pointer: &str,
+    configuration: &Configuration,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<SnapshotPath>> {
+    let Some(lexical) = lexically_inside(Path::new(""), relative) else {
+        diagnostics.push(configuration.at(
+            Diagnostic::new(
+                Code::PathEscape,
+                format!(
+                    "the inventory path {} leaves the catalog root",
+                    quote(relative)
+                ),
+            ),
+            pointer,
+        ));
+        return None;
+    };
+    let path = relative_path(Path::new(""), &lexical);
+    let missing = |diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.push(
+            configuration.at(
+                Diagnostic::new(
+                    Code::MissingFile,
+                    format!(
+                        "the inventory snapshot {} does not exist in the catalog root",
+                        quote(relative)
+                    ),
+                )
+                .with_help("commit the export at this path, or fix the path"),
+                pointer,
+            ),
+        );
+    };
+    let Some(entry) = revision.entry(&path) else {
+        missing(diagnostics);
+        return None;
+    };
+    let snapshot = |display: &str, blob| SnapshotPath {
+        display: display.to_owned(),
+        path: PathBuf::from(display),
+        blob: Some(blob),
+    };
+    match entry.kind {
+        EntryKind::File => Some(vec![snapshot(&path, entry.id)]),
+        EntryKind::Directory => {
+            let mut files = Vec::new();
+            for (display, entry) in revision.below(&path) {
+                let wanted = EXTENSIONS
+                    .iter()
+                    .any(|extension| display.ends_with(extension));
+                match entry.kind {
+                    EntryKind::File if wanted => files.push(snapshot(display, entry.id)),
+                    EntryKind::Symlink if wanted => diagnostics.push(
+                        Diagnostic::new(
+                            Code::PathEscape,
+                            "this inventory file is a symlink; at a revision symlinks are not followed, so it was not read",
+                        )
+                        .in_file(display),
+                    ),
+                    _ => {}
+                }
+            }
+            if files.is_empty() {
+                diagnostics.push(configuration.at(
+                    Diagnostic::new(
+                        Code::InvalidInventory,
+                        format!(
+                            "the inventory directory {} holds no `*.yaml`, `*.yml` or `*.json` file",
+                            quote(relative)
+                        ),
+                    ),
+                    pointer,
+                ));
+            }
+            Some(files)
+        }
+        EntryKind::Symlink | EntryKind::Submodule => {
+            diagnostics.push(configuration.at(
+                Diagnostic::new(
+                    Code::PathEscape,
+                    format!(
+                        "the inventory path {} is a symlink or submodule, which is not followed at a revision",
+                        quote(relative)
+                    ),
+                ),
+                pointer,
+            ));
+            None
+        }
+    }
 }
 
 /// Collects snapshot files below `dir` (a path under the root, possibly through symlinked
@@ -186,6 +287,7 @@ fn walk(
                 Ok(target) if wanted && target.is_file() => files.push(SnapshotPath {
                     display,
                     path: target,
+                    blob: None,
                 }),
                 Ok(_) if wanted => diagnostics.push(
                     Diagnostic::new(
@@ -210,7 +312,11 @@ fn walk(
             continue;
         }
         if file_type.is_file() {
-            files.push(SnapshotPath { display, path });
+            files.push(SnapshotPath {
+                display,
+                path,
+                blob: None,
+            });
         } else {
             // FIFOs and devices are never opened: reading one could block forever.
             diagnostics.push(

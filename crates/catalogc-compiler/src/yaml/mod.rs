@@ -37,7 +37,7 @@ pub enum Mode {
 }
 
 /// Structural limits applied while building values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StructureLimits {
     /// Deepest nesting of collections.
     pub max_depth: u32,

@@ -15,9 +15,9 @@ fn fixture(relative: &str) -> PathBuf {
 /// The site of the catalog at `root`, as path → text.
 fn site(root: PathBuf) -> BTreeMap<String, String> {
     let compilation = compile(&CompileOptions {
-        root,
         date: Some("2026-12-31".to_owned()),
         score: true,
+        ..CompileOptions::check(root)
     })
     .expect("the fixture compiles");
     assert!(
