@@ -12,6 +12,7 @@ use catalogc_model::DiffRevision;
 
 use crate::ExitStatus;
 use crate::args::{DiffArgs, DiffFormat};
+use crate::job_summary::JobSummary;
 use crate::output;
 
 pub fn run(args: &DiffArgs) -> ExitStatus {
@@ -91,8 +92,15 @@ pub fn run(args: &DiffArgs) -> ExitStatus {
         revision(Some(&base)),
         revision(head.as_deref()),
     );
+    let markdown = catalogc_emit::diff::markdown(&diff);
+    // In a GitHub Actions step the report also goes to the job summary, whatever `--format`.
+    if let Some(summary) = JobSummary::from_env()
+        && let Err(message) = summary.append(&summary_section(&markdown, summary.budget()))
+    {
+        return ExitStatus::Error(message);
+    }
     let text = match args.format {
-        DiffFormat::Markdown => catalogc_emit::diff::markdown(&diff),
+        DiffFormat::Markdown => markdown,
         DiffFormat::Json => {
             let mut text = serde_json::to_string_pretty(&diff).unwrap_or_default();
             text.push('\n');
@@ -107,6 +115,26 @@ pub fn run(args: &DiffArgs) -> ExitStatus {
         return ExitStatus::Failure;
     }
     ExitStatus::Success
+}
+
+/// The diff's Markdown for the job summary, or, when it would not fit in the `budget` left of
+/// the step's summary (GitHub refuses more than 1 MiB), its headline and a pointer to the full
+/// report.
+fn summary_section(markdown: &str, budget: usize) -> String {
+    // Room for what other commands of the step may append.
+    const RESERVE_BYTES: usize = 64 * 1024;
+    if markdown.len() + RESERVE_BYTES <= budget {
+        return markdown.to_owned();
+    }
+    let mut out = String::new();
+    for line in markdown.lines().take_while(|line| !line.starts_with('|')) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(
+        "\nThe full report is too long for the job summary: run `catalogc diff` for it.\n",
+    );
+    out
 }
 
 /// The head's errors, rendered for people on standard error (standard output holds the

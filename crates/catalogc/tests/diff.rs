@@ -345,3 +345,25 @@ fn a_catalog_in_a_subdirectory_is_compared_at_its_own_path() {
     assert_eq!(report["summary"]["removed"], 1);
     assert_eq!(report["summary"]["renamed"], 1);
 }
+
+#[test]
+fn in_a_github_actions_step_the_markdown_goes_to_the_job_summary_too() {
+    let dir = repository();
+    let markdown = diff(dir.path(), &["--base", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(markdown.code, 0, "{}", markdown.stderr);
+    let out = tempfile::tempdir().expect("tempdir");
+    let summary = out.path().join("summary.md");
+    std::fs::write(&summary, "earlier section\n").expect("write");
+    // Whatever `--format`: the JSON report goes to standard output, the Markdown to the summary.
+    let result = run(catalogc()
+        .args([
+            "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json", "--root",
+        ])
+        .arg(dir.path())
+        .env("GITHUB_STEP_SUMMARY", &summary));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let report: serde_json::Value = serde_json::from_str(&result.stdout).expect("json");
+    assert_eq!(report["kind"], "CatalogDiff");
+    let text = std::fs::read_to_string(&summary).expect("summary");
+    assert_eq!(text, format!("earlier section\n{}\n", markdown.stdout));
+}
