@@ -127,7 +127,11 @@ fn summary_section(markdown: &str, budget: usize) -> String {
         return markdown.to_owned();
     }
     let mut out = String::new();
-    for line in markdown.lines().take_while(|line| !line.starts_with('|')) {
+    // The headline: what precedes the first table or collapsible section.
+    for line in markdown
+        .lines()
+        .take_while(|line| !line.starts_with('|') && !line.starts_with("<details>"))
+    {
         out.push_str(line);
         out.push('\n');
     }
