@@ -12,6 +12,19 @@ use super::{
 };
 
 const FORMAT: IntegrationType = IntegrationType::Github;
+/// The fields of a repository this reader looks at (and the resource's label); the JSON
+/// loader skips the others (see `StructureLimits::keep_fields`).
+pub(super) const FIELDS: &[&str] = &[
+    "full_name",
+    "name",
+    "id",
+    "archived",
+    "visibility",
+    "private",
+    "topics",
+    "default_branch",
+    "html_url",
+];
 const EXPORT_HELP: &str = "commit the JSON body of `GET https://api.github.com/orgs/{org}/repos` as is (e.g. `gh api orgs/acme/repos > repos.json`)";
 
 pub(super) fn parse(files: &[SnapshotFile], context: &Context<'_>, output: &mut Output) {

@@ -465,13 +465,16 @@ fn parse_snapshot(
         }
     };
     let before = diagnostics.len();
-    snapshot.documents = yaml::parse(
-        display,
-        &text,
-        Mode::Lenient,
-        limits.inventory,
-        &mut diagnostics,
-    );
+    // Large JSON exports: only the fields the reader looks at are kept.
+    let structure = yaml::StructureLimits {
+        keep_fields: match integration_type {
+            IntegrationType::Github => Some(github::FIELDS),
+            IntegrationType::Pagerduty => Some(pagerduty::FIELDS),
+            _ => None,
+        },
+        ..limits.inventory
+    };
+    snapshot.documents = yaml::parse(display, &text, Mode::Lenient, structure, &mut diagnostics);
     if snapshot.documents.is_empty() && diagnostics.len() == before {
         // A truncated download or an export of nothing: worth saying, since every mapping to
         // this integration is about to fail.

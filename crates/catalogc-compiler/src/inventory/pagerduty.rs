@@ -12,6 +12,17 @@ use serde_json::{Map, Value};
 use super::{Context, Doc, Output, SnapshotFile, child, format_name, item, noun, text, valid_id};
 
 const FORMAT: IntegrationType = IntegrationType::Pagerduty;
+/// The fields of a service (and of its escalation policy and team references) this reader
+/// looks at; the JSON loader skips the others (see `StructureLimits::keep_fields`).
+pub(super) const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "summary",
+    "status",
+    "escalation_policy",
+    "teams",
+    "html_url",
+];
 const EXPORT_HELP: &str =
     "commit the JSON body of `GET https://api.pagerduty.com/services` as is (one file per page)";
 

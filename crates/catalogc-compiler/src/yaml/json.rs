@@ -158,6 +158,117 @@ impl Parser<'_> {
         Ok(value)
     }
 
+    /// Checks the syntax of the value here and moves past it, building nothing: no value,
+    /// no spans, no findings but the limits.
+    fn skip_value(&mut self) -> Result<(), Stop> {
+        match self.peek() {
+            Some(b'{') => {
+                self.enter(self.position())?;
+                self.bump();
+                self.skip_whitespace();
+                if self.peek() == Some(b'}') {
+                    self.bump();
+                } else {
+                    loop {
+                        self.skip_whitespace();
+                        if self.peek() != Some(b'"') {
+                            return Err(Stop::NotJson);
+                        }
+                        self.skip_string()?;
+                        self.skip_whitespace();
+                        self.expect(b':')?;
+                        self.skip_whitespace();
+                        self.skip_value()?;
+                        self.skip_whitespace();
+                        match self.peek() {
+                            Some(b',') => self.bump(),
+                            Some(b'}') => {
+                                self.bump();
+                                break;
+                            }
+                            _ => return Err(Stop::NotJson),
+                        }
+                    }
+                }
+                self.depth -= 1;
+            }
+            Some(b'[') => {
+                self.enter(self.position())?;
+                self.bump();
+                self.skip_whitespace();
+                if self.peek() == Some(b']') {
+                    self.bump();
+                } else {
+                    loop {
+                        self.skip_whitespace();
+                        self.skip_value()?;
+                        self.skip_whitespace();
+                        match self.peek() {
+                            Some(b',') => self.bump(),
+                            Some(b']') => {
+                                self.bump();
+                                break;
+                            }
+                            _ => return Err(Stop::NotJson),
+                        }
+                    }
+                }
+                self.depth -= 1;
+            }
+            Some(b'"') => self.skip_string()?,
+            Some(b't') => {
+                self.word("true", Value::Null)?;
+            }
+            Some(b'f') => {
+                self.word("false", Value::Null)?;
+            }
+            Some(b'n') => {
+                self.word("null", Value::Null)?;
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                self.number()?;
+            }
+            _ => return Err(Stop::NotJson),
+        }
+        Ok(())
+    }
+
+    /// Moves past a string, checking its escapes, without copying it.
+    fn skip_string(&mut self) -> Result<(), Stop> {
+        self.bump(); // opening quote
+        loop {
+            // Plain ASCII runs advance one column per byte, with no newline inside (raw
+            // control characters end the run): count them at once.
+            let run = self.text[self.pos..]
+                .iter()
+                .take_while(|&&b| b != b'"' && b != b'\\' && (0x20..0x80).contains(&b))
+                .count();
+            self.pos += run;
+            self.column += run as u32;
+            self.offset += run as u32;
+            match self.peek() {
+                Some(b'"') => {
+                    self.bump();
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.bump();
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.bump(),
+                        Some(b'u') => {
+                            self.bump();
+                            self.hex4()?;
+                        }
+                        _ => return Err(Stop::NotJson),
+                    }
+                }
+                Some(b) if b >= 0x80 => self.bump(),
+                // A raw control character or the end of the text.
+                _ => return Err(Stop::NotJson),
+            }
+        }
+    }
+
     fn word(&mut self, word: &str, value: Value) -> Result<Value, Stop> {
         if self.text[self.pos..].starts_with(word.as_bytes()) {
             for _ in 0..word.len() {
@@ -205,7 +316,15 @@ impl Parser<'_> {
             let before = self.pointer.len();
             self.pointer.push('/');
             self.pointer.push_str(&escape_pointer_segment(&key));
-            if map.contains_key(&key) {
+            if self.depth >= 2
+                && self
+                    .limits
+                    .keep_fields
+                    .is_some_and(|keep| !keep.contains(&key.as_str()))
+            {
+                // A field no reader looks at: check it, keep nothing.
+                self.skip_value()?;
+            } else if map.contains_key(&key) {
                 // Keep the first value; parse the second without recording its spans.
                 let spans = std::mem::take(&mut self.spans);
                 let _ = self.value(Some(key_span))?;

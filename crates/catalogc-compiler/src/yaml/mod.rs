@@ -51,6 +51,13 @@ pub struct StructureLimits {
     /// located at their nearest recorded ancestor; large exports only need their entries'
     /// locations, and a span per node would cost more memory than the values themselves.
     pub max_span_depth: u32,
+    /// When set, the JSON fast path keeps only these keys in mappings nested two levels or
+    /// more below the root (an export's entries and what they hold): the other values are
+    /// checked for syntax and skipped, without values or spans. Inventory readers read a
+    /// handful of fields out of about a hundred (a GitHub repository carries dozens of API
+    /// URLs), so this is most of the time and memory of loading a large export. The YAML
+    /// path keeps everything; readers must not depend on the pruning.
+    pub keep_fields: Option<&'static [&'static str]>,
 }
 
 impl StructureLimits {
@@ -61,6 +68,7 @@ impl StructureLimits {
         max_entries: 10_000,
         max_alias_nodes: 10_000,
         max_span_depth: u32::MAX,
+        keep_fields: None,
     };
     /// SPEC 6 defaults for API specs, workflows, docs and inventories.
     pub const THIRD_PARTY: StructureLimits = StructureLimits {
@@ -69,6 +77,7 @@ impl StructureLimits {
         max_entries: 1_000_000,
         max_alias_nodes: 1_000_000,
         max_span_depth: u32::MAX,
+        keep_fields: None,
     };
     /// Inventory snapshots: third-party limits, spans down to the fields of an entry.
     pub const INVENTORY: StructureLimits = StructureLimits {

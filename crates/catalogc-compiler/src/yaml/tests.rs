@@ -293,3 +293,51 @@ fn yaml_flow_syntax_that_is_not_json_goes_to_the_yaml_parser() {
     let (_, diags) = lenient("{\"a\": [1, 2}\n");
     assert_eq!(diags[0].code, Code::YamlSyntax);
 }
+
+fn pruned(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let limits = StructureLimits {
+        keep_fields: Some(&["name", "teams"]),
+        ..StructureLimits::INVENTORY
+    };
+    let docs = parse("f.json", text, Mode::Lenient, limits, &mut diagnostics);
+    (docs, diagnostics)
+}
+
+#[test]
+fn json_fast_path_keeps_only_the_listed_fields_of_entries() {
+    let text = "{\"more\": false, \"services\": [\n  {\"id\": \"P1\", \"urls\": {\"a\": \"x\\\"y\", \"b\": [1, 2.5e3, null, true]},\n   \"note\": \"naïve – ünïcode\\u00e9\", \"name\": \"billing\",\n   \"teams\": [{\"name\": \"pay\", \"self\": \"u\"}]}\n]}";
+    let (docs, diagnostics) = pruned(text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    // Root fields are all kept; entries keep only `name` and `teams` (and so do the
+    // mappings inside them).
+    assert_eq!(
+        docs[0].value,
+        json!({"more": false, "services": [{"name": "billing", "teams": [{"name": "pay"}]}]})
+    );
+    // Positions after skipped values (escapes, non-ASCII text, several lines) are exact.
+    let name = docs[0].spans.get("/services/0/name").expect("span");
+    assert_eq!(at(name.value), ((3, 45), (3, 54)));
+    assert!(docs[0].spans.get("/services/0/id").is_none());
+    // The YAML path (here: a YAML flow mapping with a comment) keeps everything.
+    let (docs, _) = pruned("# an export\n[{id: P1, name: a}]");
+    assert_eq!(docs[0].value, json!([{"id": "P1", "name": "a"}]));
+}
+
+#[test]
+fn json_fast_path_checks_skipped_values() {
+    // Broken JSON inside a skipped field is still broken: the YAML parser reports it.
+    let (docs, diagnostics) = pruned("[{\"id\": [1, 2,, 3], \"name\": \"a\"}]");
+    assert!(docs.is_empty());
+    assert!(
+        diagnostics.iter().any(|d| d.code == Code::YamlSyntax),
+        "{diagnostics:?}"
+    );
+    // Nesting limits hold inside skipped values too.
+    let deep = format!("[{{\"id\": {}1{}}}]", "[".repeat(200), "]".repeat(200));
+    let (_, diagnostics) = pruned(&deep);
+    assert!(
+        diagnostics.iter().any(|d| d.code == Code::YamlLimits),
+        "{diagnostics:?}"
+    );
+}
