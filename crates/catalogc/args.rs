@@ -93,6 +93,11 @@ Examples:
   catalogc build --out public --format json
   catalogc build --no-site                           only catalog.json and friends
   catalogc build --format github --sarif catalogc.sarif
+  catalogc build --history 200                       with the last 200 commits' events
+
+--history N compares each of the last N commits (first parent, from HEAD) with its parent;
+files unchanged between commits are parsed once. A shallow clone with fewer commits gives
+the history it has (actions/checkout: fetch-depth: 0 for all of it).
 
 Nothing is written when the catalog has errors. The previous bundle in --out is replaced
 atomically; a non-empty directory that is not a catalogc bundle is never overwritten.";
@@ -229,6 +234,11 @@ pub struct BuildArgs {
     /// Do not write the static HTML site (DIR/site/).
     #[arg(long)]
     pub no_site: bool,
+    /// Walk the last N commits of the catalog's git repository (first parent, from HEAD) and
+    /// write what each changed, as `diff` reports it, into catalog.json (`events`) and the
+    /// site's events page.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub history: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

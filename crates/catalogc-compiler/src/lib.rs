@@ -10,6 +10,7 @@ pub mod cache;
 mod discover;
 pub mod events;
 pub mod git_source;
+pub mod history;
 pub mod inventory;
 mod limits;
 mod load;

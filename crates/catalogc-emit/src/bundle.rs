@@ -65,6 +65,8 @@ pub fn bundle(compilation: &Compilation) -> Bundle {
             })
             .collect(),
         diagnostics: json_render::to_values(&compilation.diagnostics),
+        // The history is walked by the caller (`catalogc build --history N`).
+        events: Vec::new(),
     }
 }
 

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use catalogc_compiler::Compilation;
+use catalogc_model::CommitEvents;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -65,11 +66,13 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
     }
 }
 
-/// Writes the bundle of `compilation` to `out`, atomically, with the static site under
+/// Writes the bundle of `compilation` to `out`, atomically, with the catalog's history
+/// `events` (newest commit first; empty without `--history`) and the static site under
 /// `site/` when `site` is true. `cancel` is polled between files and before the swap.
 /// Returns the files written, relative to `out`, sorted.
 pub fn write_bundle(
     compilation: &Compilation,
+    events: &[CommitEvents],
     out: &Path,
     site: bool,
     cancel: &AtomicBool,
@@ -88,7 +91,7 @@ pub fn write_bundle(
     if fs::symlink_metadata(&stage).is_ok() {
         fs::remove_dir_all(&stage).map_err(io_error(&stage))?;
     }
-    let result = stage_bundle(compilation, &stage, site, cancel)
+    let result = stage_bundle(compilation, events, &stage, site, cancel)
         .and_then(|written| swap_in(&stage, out, &parent, &name, cancel).map(|()| written));
     if result.is_err() {
         let _ = fs::remove_dir_all(&stage);
@@ -129,6 +132,7 @@ fn check_destination(out: &Path) -> Result<(), EmitError> {
 
 fn stage_bundle(
     compilation: &Compilation,
+    events: &[CommitEvents],
     stage: &Path,
     site: bool,
     cancel: &AtomicBool,
@@ -150,7 +154,8 @@ fn stage_bundle(
         MARKER_FILE,
         b"This directory is a catalogc bundle; `catalogc build` replaces it.\n",
     )?];
-    let bundle = bundle(compilation);
+    let mut bundle = bundle(compilation);
+    bundle.events = events.to_vec();
     interrupted()?;
     written.push(write("catalog.json", &pretty(&bundle))?);
     let view = View::all(compilation);

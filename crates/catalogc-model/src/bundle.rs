@@ -7,14 +7,19 @@
 //!
 //! The top level is pinned: `apiVersion` (`catalogc/v1`), `kind` (`CatalogBundle`),
 //! `catalog`, `services`, `teams`, `resources`, `scorecards`, `diagnostics`. Lists are sorted
-//! by name (resources by key); absent optional descriptor fields are left out.
+//! by name (resources by key); absent optional descriptor fields are left out. `events`, the
+//! catalog's recent history (`catalogc build --history N`), follows them: commits newest
+//! first, each with the events `catalogc diff` reports against its first parent; it is left
+//! out when the build walked no history (or no commit changed the catalog).
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{ApiProduct, ApiType, Contact, DependencyKind, Lifecycle, Link, Member, Scorecard};
+use crate::{
+    ApiProduct, ApiType, CatalogEvent, Contact, DependencyKind, Lifecycle, Link, Member, Scorecard,
+};
 
 /// `kind` of the bundle document.
 pub const BUNDLE_KIND: &str = "CatalogBundle";
@@ -41,9 +46,33 @@ pub struct Bundle {
     /// The findings of the build (warnings; a build with errors writes no bundle), in the
     /// JSON diagnostics shape of `catalogc check --format json`.
     pub diagnostics: Vec<serde_json::Value>,
+    /// The catalog's recent history (`catalogc build --history N`): every commit of the
+    /// first-parent walk that changed the compiled catalog, newest first. Absent without
+    /// `--history`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<CommitEvents>,
 }
 
-/// The catalog itself.
+/// One commit of the catalog's history and what it changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CommitEvents {
+    /// The commit id (full hexadecimal).
+    pub commit: String,
+    /// Its first parent, compared with; absent for a root commit (compared with an empty
+    /// catalog).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The author's name (never their e-mail address).
+    pub author: String,
+    /// The author date, in UTC: `YYYY-MM-DDTHH:MM:SSZ`.
+    pub date: String,
+    /// The first line of the commit message.
+    pub subject: String,
+    /// What changed, in the order and shape of `catalogc diff --format json` events.
+    pub events: Vec<CatalogEvent>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BundleCatalog {

@@ -60,10 +60,12 @@ pub fn generate<T: JsonSchema>() -> Value {
 /// The schema of the bundle, `catalog.json`. Unlike descriptors, the bundle does hold
 /// `null` (a service without a tier, a scorecard level not reached), so it keeps them.
 pub fn bundle() -> Value {
-    SchemaSettings::draft2020_12()
+    let mut schema = SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<crate::Bundle>()
-        .to_value()
+        .to_value();
+    describe_event_types(&mut schema);
+    schema
 }
 
 /// The schema of the diff report (`catalogc diff --format json`): events between two
@@ -73,7 +75,12 @@ pub fn diff() -> Value {
         .into_generator()
         .into_root_schema_for::<crate::CatalogDiff>()
         .to_value();
-    // The serde tag `type` of each event has no doc comment to become its description.
+    describe_event_types(&mut schema);
+    schema
+}
+
+/// The serde tag `type` of each event has no doc comment to become its description.
+fn describe_event_types(schema: &mut Value) {
     if let Some(Value::Array(events)) = schema.pointer_mut("/$defs/CatalogEvent/oneOf") {
         for event in events {
             if let Some(Value::Object(tag)) = event.pointer_mut("/properties/type") {
@@ -84,7 +91,6 @@ pub fn diff() -> Value {
             }
         }
     }
-    schema
 }
 
 /// Descriptors never hold `null`: an absent optional field is left out. serde models those

@@ -11,6 +11,7 @@ mod fixtures;
 mod formats;
 mod git;
 mod github;
+mod history;
 mod hostile;
 mod interrupt;
 mod paths;

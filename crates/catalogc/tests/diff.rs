@@ -5,10 +5,10 @@ use std::path::Path;
 
 use crate::common::{catalogc, run};
 
-const CATALOG: &str =
+pub(crate) const CATALOG: &str =
     "apiVersion: catalogc/v1\nkind: Catalog\nname: acme\nservices: [{path: repos}]\n";
 
-const READINESS: &str = "\
+pub(crate) const READINESS: &str = "\
 apiVersion: catalogc/v1
 kind: Scorecard
 name: readiness
@@ -22,12 +22,12 @@ criteria:
     check: 'has(service.tier)'
 ";
 
-fn team(name: &str) -> String {
+pub(crate) fn team(name: &str) -> String {
     format!("apiVersion: catalogc/v1\nkind: Team\nname: {name}\n")
 }
 
 /// A service descriptor; `extra` is appended as written.
-fn service(name: &str, owner: &str, extra: &str) -> String {
+pub(crate) fn service(name: &str, owner: &str, extra: &str) -> String {
     format!(
         "apiVersion: catalogc/v1\nkind: Service\nname: {name}\nowner: {owner}\nlifecycle: production\n{extra}"
     )
@@ -114,7 +114,7 @@ fn head_files() -> Vec<(String, String)> {
 }
 
 /// Replaces the working tree's files (outside `.git`) with `files`.
-fn write_tree(dir: &Path, files: &[(String, String)]) {
+pub(crate) fn write_tree(dir: &Path, files: &[(String, String)]) {
     for entry in std::fs::read_dir(dir).expect("read dir") {
         let entry = entry.expect("entry");
         if entry.file_name() != ".git" {
@@ -134,7 +134,7 @@ fn write_tree(dir: &Path, files: &[(String, String)]) {
 }
 
 /// Commits the whole working tree; a fixed signature keeps commit ids stable.
-fn commit_all(repository: &git2::Repository, message: &str) {
+pub(crate) fn commit_all(repository: &git2::Repository, message: &str) {
     let mut index = repository.index().expect("index");
     index
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)

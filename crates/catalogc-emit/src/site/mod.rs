@@ -12,6 +12,7 @@
 //! scorecards/<name>.html     criteria, exemptions, the services × criteria matrix
 //! graph.html                 the organisation's dependency graph
 //! diagnostics.html           the build's findings by code
+//! events.html                the history's commits and their events (only with a history)
 //! assets/site.css, site.js   the only stylesheet and script; favicon.svg
 //! assets/search-index.js     the service list's data (format: `search.rs`)
 //! ```
@@ -32,6 +33,7 @@
 //! No timestamps, no hash-ordered collections; pages are rendered in parallel and the output
 //! is sorted by path, so the same bundle gives the same bytes.
 
+mod events;
 mod markdown;
 mod search;
 mod view;
@@ -96,7 +98,7 @@ impl fmt::Display for SiteError {
 impl std::error::Error for SiteError {}
 
 /// The templates, embedded in the binary.
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     ("base.html", include_str!("templates/base.html")),
     ("macros.html", include_str!("templates/macros.html")),
     ("index.html", include_str!("templates/index.html")),
@@ -111,6 +113,7 @@ const TEMPLATES: [(&str, &str); 11] = [
         "diagnostics.html",
         include_str!("templates/diagnostics.html"),
     ),
+    ("events.html", include_str!("templates/events.html")),
 ];
 
 /// The static assets, written as they are.
@@ -184,6 +187,9 @@ pub fn render_each<E: Send>(
         Job::Graph,
         Job::Findings,
     ];
+    if !bundle.events.is_empty() {
+        pages.push(Job::Events);
+    }
     pages.extend(bundle.services.iter().map(Job::Service));
     pages.extend(bundle.teams.iter().map(Job::Team));
     pages.extend(bundle.scorecards.iter().map(Job::Scorecard));
@@ -298,6 +304,7 @@ enum Job<'a> {
     Scorecard(&'a catalogc_model::BundleScorecard),
     Graph,
     Findings,
+    Events,
 }
 
 impl<'a> Job<'a> {
@@ -316,6 +323,7 @@ impl<'a> Job<'a> {
             version: VERSION,
             csp: CSP,
             findings: catalog.finding_count(),
+            events: !catalog.bundle.events.is_empty(),
         };
         match self {
             Job::Index => emit(
@@ -400,6 +408,12 @@ impl<'a> Job<'a> {
                 "diagnostics.html",
                 "diagnostics.html",
                 &catalog.findings_page(page("", "findings", true, "Findings".to_owned())),
+            ),
+            Job::Events => emit(
+                env,
+                "events.html",
+                "events.html",
+                &catalog.events_page(page("", "events", true, "Events".to_owned())),
             ),
         }
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use catalogc_compiler::{CompileOptions, compile};
+use catalogc_model::{CatalogEvent, CommitEvents, FindingRef, Lifecycle};
 
 use super::{CSP, render};
 
@@ -14,6 +15,11 @@ fn fixture(relative: &str) -> PathBuf {
 
 /// The site of the catalog at `root`, as path → text.
 fn site(root: PathBuf) -> BTreeMap<String, String> {
+    site_with(root, Vec::new())
+}
+
+/// The site of the catalog at `root` with `events` as the bundle's history.
+fn site_with(root: PathBuf, events: Vec<CommitEvents>) -> BTreeMap<String, String> {
     let compilation = compile(&CompileOptions {
         date: Some("2026-12-31".to_owned()),
         score: true,
@@ -28,7 +34,8 @@ fn site(root: PathBuf) -> BTreeMap<String, String> {
         "the fixture is valid: {:?}",
         compilation.diagnostics
     );
-    let bundle = crate::bundle(&compilation);
+    let mut bundle = crate::bundle(&compilation);
+    bundle.events = events;
     render(&compilation, &bundle)
         .expect("the site renders")
         .into_iter()
@@ -37,7 +44,79 @@ fn site(root: PathBuf) -> BTreeMap<String, String> {
 }
 
 fn hostile() -> BTreeMap<String, String> {
-    site(fixture("tests/fixtures/site-hostile"))
+    site_with(fixture("tests/fixtures/site-hostile"), hostile_history())
+}
+
+/// A history whose every string tries to become markup: commit metadata and event details
+/// come from commits and descriptors, which anyone opening a pull request writes.
+fn hostile_history() -> Vec<CommitEvents> {
+    let evil = |text: &str| format!("\"><script>alert('{text}')</script><img src=x onerror=1>");
+    let event_kinds = vec![
+        CatalogEvent::ServiceAdded {
+            service: "evil".to_owned(),
+            owner: evil("owner"),
+            lifecycle: Lifecycle::Production,
+            tier: Some(1),
+            file: evil("file"),
+        },
+        CatalogEvent::OwnerChanged {
+            service: "evil".to_owned(),
+            from: evil("from"),
+            to: evil("to"),
+        },
+        CatalogEvent::DependencyAdded {
+            service: "evil".to_owned(),
+            upstream: evil("upstream"),
+        },
+        CatalogEvent::DependencyRemoved {
+            service: evil("gone"),
+            upstream: "plain".to_owned(),
+        },
+        CatalogEvent::ResourceMapped {
+            service: "evil".to_owned(),
+            resource: evil("resource"),
+        },
+        CatalogEvent::ScoreChanged {
+            service: "evil".to_owned(),
+            scorecard: evil("scorecard"),
+            from_level: Some(evil("gold")),
+            to_level: None,
+            from_score: Some(90.0),
+            to_score: Some(10.0),
+            drop: true,
+        },
+        CatalogEvent::FindingNew {
+            finding: FindingRef {
+                file: Some(evil("finding-file")),
+                line: Some(3),
+                code: "unknown-team".to_owned(),
+                severity: "warning".to_owned(),
+                message: evil("message"),
+            },
+        },
+    ];
+    vec![
+        CommitEvents {
+            commit: evil("commit"),
+            parent: Some(evil("parent")),
+            author: evil("author"),
+            date: evil("date"),
+            subject: evil("subject"),
+            events: event_kinds,
+        },
+        CommitEvents {
+            commit: "0123456789abcdef0123456789abcdef01234567".to_owned(),
+            parent: None,
+            author: "Ada".to_owned(),
+            date: "2026-01-02T03:04:05Z".to_owned(),
+            subject: "Plain".to_owned(),
+            events: vec![CatalogEvent::TierChanged {
+                service: "plain".to_owned(),
+                from: None,
+                to: Some(2),
+            }],
+        },
+    ]
 }
 
 fn minimal() -> BTreeMap<String, String> {
@@ -349,6 +428,23 @@ fn hostile_text_never_becomes_markup() {
     assert!(card.contains("&lt;&#x2f;script&gt;&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
     // The catalog's own title is in every page's <title>, escaped.
     assert!(site["index.html"].contains("Evil &lt;script&gt;alert(&#x27;catalog&#x27;)"));
+    // The history's text, on the events page and the service page, is text too.
+    let events = &site["events.html"];
+    for text in [
+        "author", "subject", "owner", "to", "upstream", "resource", "message",
+    ] {
+        assert!(
+            events.contains(&format!("&lt;script&gt;alert(&#x27;{text}&#x27;)")),
+            "{text} is on the events page, escaped"
+        );
+    }
+    assert!(events.contains("score dropped"));
+    assert!(service.contains("Recent changes"));
+    assert!(service.contains("&lt;script&gt;alert(&#x27;upstream&#x27;)"));
+    assert!(
+        site["services/plain.html"]
+            .contains("href=\"../events.html#c-0123456789abcdef0123456789abcdef01234567\"")
+    );
 }
 
 #[test]
@@ -427,6 +523,20 @@ fn search_index_is_a_script_file_that_holds_no_markup() {
 #[test]
 fn example_catalog_markup_is_ours() {
     assert_markup_is_ours(&site(fixture("../../catalog-example")));
+}
+
+#[test]
+fn the_events_page_is_linked_only_with_a_history() {
+    let with = hostile();
+    assert!(with.contains_key("events.html"));
+    assert!(with["index.html"].contains("<a href=\"events.html\">Events</a>"));
+    assert!(
+        with["services/evil.html"].contains("<a href=\"..&#x2f;events.html\">Events</a>")
+            || with["services/evil.html"].contains("<a href=\"../events.html\">Events</a>")
+    );
+    let without = minimal();
+    assert!(!without.contains_key("events.html"));
+    assert!(without.values().all(|page| !page.contains("events.html")));
 }
 
 #[test]

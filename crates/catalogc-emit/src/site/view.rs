@@ -113,6 +113,8 @@ pub(super) struct Catalog<'a> {
     findings: BTreeMap<&'a str, Vec<usize>>,
     /// Services each finding concerns, by index into `compilation.diagnostics`.
     finding_services: Vec<Vec<&'a str>>,
+    /// Each service's newest events in the bundle's history (see [`super::events`]).
+    pub(super) events: BTreeMap<&'a str, Vec<(usize, usize)>>,
 }
 
 impl<'a> Catalog<'a> {
@@ -162,6 +164,7 @@ impl<'a> Catalog<'a> {
             files,
             findings,
             finding_services,
+            events: super::events::by_service(bundle),
         }
     }
 
@@ -325,6 +328,8 @@ pub(super) struct Page<'a> {
     pub version: &'static str,
     pub csp: &'static str,
     pub findings: usize,
+    /// Whether the bundle has a history: the navigation links the events page.
+    pub events: bool,
 }
 
 #[derive(Serialize)]
@@ -602,6 +607,8 @@ pub(super) struct ServiceView<'a> {
     pub resource_count: usize,
     pub docs: Vec<DocView<'a>>,
     pub findings: Vec<FindingView<'a>>,
+    /// The service's newest events in the bundle's history.
+    pub recent: Vec<super::events::RecentChange<'a>>,
 }
 
 /// The fields of a bundle entry the service page reads as `s.*`, named as in the bundle.
@@ -932,6 +939,7 @@ impl<'a> Catalog<'a> {
                 .get(service.name.as_str())
                 .map(|indexes| indexes.iter().filter_map(|i| self.finding(*i)).collect())
                 .unwrap_or_default(),
+            recent: self.recent_changes(service.name.as_str()),
             page,
             service: ServiceFacts::of(service),
         }

@@ -82,6 +82,7 @@ fn bundle(mut services: Vec<BundleService>) -> Bundle {
         resources: Vec::new(),
         scorecards: Vec::new(),
         diagnostics: Vec::new(),
+        events: Vec::new(),
     }
 }
 
