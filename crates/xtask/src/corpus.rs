@@ -8,10 +8,14 @@
 //! DIR/repos/<service>/service.yaml N services of about 1 KB each
 //! DIR/repos/<service>/docs, openapi, .github/workflows   files of about a third of them
 //! DIR/integrations/…               decK, PagerDuty and GitHub snapshots ([`inventories`])
+//! DIR/scorecards/*.yaml            two CEL scorecards ([`scorecards`]); catalog.yaml also
+//!                                  enables the four built-in scorecards
 //! ```
 //!
-//! `--no-inventories` leaves out the integrations and the repository files; the rest of the
-//! tree is the same either way. The catalog is valid by construction: no errors, and no
+//! `--no-inventories` leaves out the integrations and the repository files, `--no-scorecards`
+//! the scorecards; the rest of the tree is the same either way (both flags together give the
+//! corpus of the benchmarks before issue 7, byte for byte but for the flags named in the first
+//! line of catalog.yaml). The catalog is valid by construction: no errors, and no
 //! warnings but the `unmapped-resource` ones planted in the inventories:
 //!
 //! - service `i` depends only on services with a lower index, so `dependsOn` is a DAG; the
@@ -34,6 +38,7 @@ use std::process::ExitCode;
 
 mod emit;
 mod inventories;
+mod scorecards;
 
 use inventories::{Inventories, ResourceRef, SpecPlan};
 
@@ -49,16 +54,19 @@ const MAX_SERVICES: usize = 1_000_000;
 pub const HELP: &str = "\
 Generate a synthetic, deterministic catalog for benchmarks and tests.
 
-Usage: cargo run -p xtask -- gen-corpus --services N [--seed S] [--no-inventories] --out DIR
+Usage: cargo run -p xtask -- gen-corpus --services N [--seed S] [--no-inventories]
+                              [--no-scorecards] --out DIR
 
 Options:
   --services N      Number of services to generate (1 to 1,000,000); required
   --seed S          Seed of the random generator (an unsigned 64-bit integer) [default: 42]
   --no-inventories  Leave out the integrations and the files in the repositories (docs,
                     specs, workflows): the inventory-less corpus of earlier benchmarks
+  --no-scorecards   Leave out scorecards/ and `builtinScorecards` (the corpus of the
+                    benchmarks before issue 7, with --no-inventories also the earliest one)
   --out DIR         Directory to write the catalog into; required. It must not exist, be
                     empty, or hold an earlier gen-corpus output (whose catalog.yaml, teams/,
-                    repos/ and integrations/ are then replaced)
+                    repos/, integrations/ and scorecards/ are then replaced)
   -h, --help        Print this help
 
 Output:
@@ -77,6 +85,8 @@ Output:
                                     gateway services with routes and plugins, consumers
   DIR/integrations/pagerduty/services.json   PagerDuty `GET /services`: about 0.5·N services
   DIR/integrations/github/repos.json         GitHub `GET /orgs/acme/repos`: one per service
+  DIR/scorecards/*.yaml             production-readiness and api-governance: CEL checks and
+                                    built-in templates; catalog.yaml enables the 4 built-ins
 
 The same N and seed always give a byte-identical tree. Every generated catalog passes
 `catalogc check` without errors; its only findings are `unmapped-resource` warnings for the
@@ -95,6 +105,8 @@ pub struct Options {
     pub seed: u64,
     /// Whether to write the integrations and the repository files.
     pub inventories: bool,
+    /// Whether to write the scorecards and enable the built-in ones.
+    pub scorecards: bool,
     pub out: PathBuf,
 }
 
@@ -119,7 +131,10 @@ pub fn main(args: Vec<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let corpus = generate(options.services, options.seed, options.inventories);
+    let mut corpus = generate(options.services, options.seed, options.inventories);
+    if !options.scorecards {
+        corpus = corpus.without_scorecards();
+    }
     match write(&corpus, &options.out) {
         Ok(stats) => {
             eprintln!(
@@ -159,6 +174,7 @@ fn parse_args(args: Vec<String>) -> Result<Request, String> {
     let mut services = None;
     let mut seed = DEFAULT_SEED;
     let mut inventories = true;
+    let mut scorecards = true;
     let mut out = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -191,6 +207,7 @@ fn parse_args(args: Vec<String>) -> Result<Request, String> {
                     .map_err(|_| format!("`--seed {text}` is not an unsigned 64-bit integer"))?;
             }
             "--no-inventories" if inline.is_none() => inventories = false,
+            "--no-scorecards" if inline.is_none() => scorecards = false,
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             other => return Err(format!("unexpected argument `{other}`")),
         }
@@ -199,6 +216,7 @@ fn parse_args(args: Vec<String>) -> Result<Request, String> {
         services: services.ok_or("`--services N` is required")?,
         seed,
         inventories,
+        scorecards,
         out: out.ok_or("`--out DIR` is required")?,
     }))
 }
@@ -515,6 +533,8 @@ pub struct Corpus {
     services: Vec<Service>,
     /// `None` with `--no-inventories`.
     inventories: Option<Inventories>,
+    /// Whether `scorecards/` is written and the built-in scorecards are enabled.
+    scorecards: bool,
 }
 
 impl Corpus {
@@ -524,6 +544,13 @@ impl Corpus {
 
     fn api_count(&self) -> usize {
         self.services.iter().map(|s| s.provides.len()).sum()
+    }
+
+    /// The same catalog without scorecards (`--no-scorecards`); nothing else changes, since
+    /// scorecards take nothing from the random stream.
+    pub fn without_scorecards(mut self) -> Corpus {
+        self.scorecards = false;
+        self
     }
 }
 
@@ -543,6 +570,7 @@ pub fn generate(services: usize, seed: u64, inventories: bool) -> Corpus {
         teams,
         services,
         inventories,
+        scorecards: true,
     }
 }
 
@@ -1016,15 +1044,26 @@ impl Corpus {
              title: {title}\n\
              description: A synthetic catalog for benchmarks and tests.\n\
              services:\n  - path: repos\n\
-             teams: teams\n",
+             teams: teams\n\
+             {scorecards}",
             n = self.services.len(),
             seed = self.seed,
-            flag = if self.inventories.is_some() {
-                ""
-            } else {
-                " --no-inventories"
+            flag = match (self.inventories.is_some(), self.scorecards) {
+                (true, true) => "",
+                (false, true) => " --no-inventories",
+                (true, false) => " --no-scorecards",
+                (false, false) => " --no-inventories --no-scorecards",
             },
             api = catalogc_model::API_VERSION,
+            scorecards = if self.scorecards {
+                format!(
+                    "scorecards: {}\nbuiltinScorecards: {}\n",
+                    scorecards::DIR,
+                    scorecards::BUILTINS
+                )
+            } else {
+                String::new()
+            },
             title = quoted(&format!(
                 "Acme Corp ({} services, seed {})",
                 self.services.len(),
@@ -1239,8 +1278,16 @@ impl Corpus {
             .teams
             .iter()
             .map(|t| (format!("teams/{}.yaml", t.name), self.render_team(t)));
+        let scorecards = match self.services.first() {
+            Some(first) if self.scorecards => scorecards::render(&first.name),
+            _ => Vec::new(),
+        };
         let services = self.services.iter().flat_map(|s| self.service_files(s));
-        catalog.chain(teams).chain(snapshots).chain(services)
+        catalog
+            .chain(teams)
+            .chain(scorecards)
+            .chain(snapshots)
+            .chain(services)
     }
 }
 
@@ -1311,7 +1358,7 @@ fn prepare(out: &Path) -> io::Result<()> {
             out.display()
         )));
     }
-    for dir in ["repos", "teams", "integrations"] {
+    for dir in ["repos", "teams", "integrations", scorecards::DIR] {
         match fs::remove_dir_all(out.join(dir)) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -1336,9 +1383,9 @@ mod tests {
     }
 
     /// FNV-1a over every path and content, to pin a whole tree in one number.
-    fn fingerprint(corpus: &Corpus) -> u64 {
+    fn fingerprint(files: impl Iterator<Item = (String, String)>) -> u64 {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for (path, text) in corpus.files() {
+        for (path, text) in files {
             for byte in path.bytes().chain([0]).chain(text.bytes()).chain([0]) {
                 hash ^= u64::from(byte);
                 hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
@@ -1355,15 +1402,19 @@ mod tests {
                 services: 30,
                 seed: 42,
                 inventories: true,
+                scorecards: true,
                 out: "x".into()
             }))
         );
         assert_eq!(
-            parse_args(args("--seed=7 --services=5 --no-inventories --out=y")),
+            parse_args(args(
+                "--seed=7 --services=5 --no-inventories --no-scorecards --out=y"
+            )),
             Ok(Request::Generate(Options {
                 services: 5,
                 seed: 7,
                 inventories: false,
+                scorecards: false,
                 out: "y".into()
             }))
         );
@@ -1374,6 +1425,7 @@ mod tests {
         assert!(parse_args(args("--services 3")).is_err());
         assert!(parse_args(args("--services 3 --out x --bogus")).is_err());
         assert!(parse_args(args("--services 3 --out x --no-inventories=1")).is_err());
+        assert!(parse_args(args("--services 3 --out x --no-scorecards=0")).is_err());
         assert!(parse_args(args("--services")).is_err());
     }
 
@@ -1388,15 +1440,24 @@ mod tests {
         }
     }
 
-    /// `--no-inventories` is the corpus of the earlier benchmarks (only the regeneration
-    /// command in the first line of catalog.yaml names the flag), and inventories change
-    /// nothing else: the same teams, services, dependencies and APIs.
+    /// `--no-inventories --no-scorecards` is the corpus of the earliest benchmarks (only the
+    /// regeneration command in the first line of catalog.yaml names the flags), and
+    /// inventories change nothing else: the same teams, services, dependencies and APIs.
     #[test]
     fn inventories_leave_the_rest_of_the_catalog_alone() {
+        let earliest = generate(100, 42, false).without_scorecards();
+        let files = earliest.files().map(|(path, text)| {
+            let text = if path == "catalog.yaml" {
+                text.replacen(" --no-scorecards", "", 1)
+            } else {
+                text
+            };
+            (path, text)
+        });
         assert_eq!(
-            fingerprint(&generate(100, 42, false)),
+            fingerprint(files),
             0x03fb_9ffc_ed75_b96f,
-            "the inventory-less corpus changed"
+            "the inventory-less corpus of the earlier benchmarks changed"
         );
         let plain = generate(300, 42, false);
         let mut full = generate(300, 42, true);
@@ -1763,6 +1824,40 @@ mod tests {
         let text = format!("{:?}", compilation.mapping.resources);
         assert!(!text.contains("keyauth") && !text.contains("integration_key"));
 
+        // Scoring: the two generated scorecards and the four built-ins; every CEL check and
+        // template evaluates (no `error` outcome), and the exemption is in force.
+        let mut options = catalogc_compiler::CompileOptions::check(out.clone());
+        options.score = true;
+        options.date = Some("2026-01-01".to_owned());
+        let scored = catalogc_compiler::compile(&options).expect("catalog compiles");
+        assert!(!scored.has_errors(), "{:#?}", scored.diagnostics);
+        let names: Vec<&str> = scored
+            .scores
+            .scorecards
+            .iter()
+            .map(|s| s.definition.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "api-governance",
+                "kong-best-practices",
+                "production-readiness",
+                "security-and-compliance",
+                "service-documentation",
+                "service-maturity"
+            ]
+        );
+        let mut outcomes = BTreeMap::new();
+        for result in scored.scores.services.iter().flatten() {
+            for criterion in &result.criteria {
+                *outcomes.entry(criterion.outcome.as_str()).or_insert(0usize) += 1;
+            }
+        }
+        assert!(!outcomes.contains_key("error"), "{outcomes:?}");
+        assert_eq!(outcomes.get("exempt"), Some(&1), "{outcomes:?}");
+        assert!(outcomes["pass"] > outcomes["fail"], "{outcomes:?}");
+
         // Without inventories: not a single finding.
         let plain_dir = dir.path().join("plain");
         write(&generate(200, 42, false), &plain_dir).expect("written");
@@ -1783,6 +1878,19 @@ mod tests {
             !out.join("integrations").exists(),
             "stale inventories are removed"
         );
+        write(&generate(20, 42, false).without_scorecards(), &out).expect("rewritten");
+        assert!(
+            !out.join("scorecards").exists(),
+            "stale scorecards are removed"
+        );
+        let catalog = fs::read_to_string(out.join("catalog.yaml")).expect("catalog.yaml");
+        assert!(
+            !catalog.contains("scorecards:") && !catalog.contains("builtinScorecards"),
+            "{catalog}"
+        );
+        assert!(catalog.starts_with(&format!(
+            "{MARKER} --services 20 --seed 42 --no-inventories --no-scorecards`."
+        )));
         let foreign = dir.path().join("foreign");
         fs::create_dir_all(&foreign).expect("dir");
         fs::write(foreign.join("notes.txt"), "keep me").expect("file");

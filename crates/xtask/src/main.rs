@@ -3,9 +3,9 @@
 //! Tasks:
 //! - `gen-corpus`: write a deterministic synthetic catalog for benchmarks ([`corpus`]).
 
-mod corpus;
-
 use std::process::ExitCode;
+
+use xtask::corpus;
 
 const HELP: &str = "\
 Development tasks of catalogc.
@@ -16,7 +16,7 @@ Tasks:
   gen-corpus   Generate a deterministic synthetic catalog (see `gen-corpus --help`)
   help         Print this help
 
-Benchmarks: scripts/bench (results in BENCHMARKS.md).
+Benchmarks: scripts/bench and `cargo bench -p catalogc-compiler` (results in BENCHMARKS.md).
 ";
 
 fn main() -> ExitCode {
