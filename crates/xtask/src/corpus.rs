@@ -14,7 +14,7 @@
 //!
 //! `--no-inventories` leaves out the integrations and the repository files, `--no-scorecards`
 //! the scorecards; the rest of the tree is the same either way (both flags together give the
-//! corpus of the benchmarks before issue 7, byte for byte but for the flags named in the first
+//! corpus of the earlier benchmarks (before scorecards were generated), byte for byte but for the flags named in the first
 //! line of catalog.yaml). The catalog is valid by construction: no errors, and no
 //! warnings but the `unmapped-resource` ones planted in the inventories:
 //!
@@ -63,7 +63,7 @@ Options:
   --no-inventories  Leave out the integrations and the files in the repositories (docs,
                     specs, workflows): the inventory-less corpus of earlier benchmarks
   --no-scorecards   Leave out scorecards/ and `builtinScorecards` (the corpus of the
-                    benchmarks before issue 7, with --no-inventories also the earliest one)
+                    benchmarks before scorecards, with --no-inventories also the earliest one)
   --out DIR         Directory to write the catalog into; required. It must not exist, be
                     empty, or hold an earlier gen-corpus output (whose catalog.yaml, teams/,
                     repos/, integrations/ and scorecards/ are then replaced)
