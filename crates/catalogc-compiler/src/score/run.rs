@@ -560,6 +560,23 @@ pub fn score<E: RuleEngine>(
                 .iter()
                 .any(|c| matches!(c.check, Check::Expression(_)))
     });
+    // Variables no expression reads are left null (see `Variables`): building them means a
+    // JSON copy of every dependency and dependent of every service.
+    let reads = |name: &str| {
+        scorecards.iter().any(|s| {
+            s.applies_to.iter().any(|r| engine.uses(r, name))
+                || s.criteria.iter().any(|c| match &c.check {
+                    Check::Expression(rule) => engine.uses(rule, name),
+                    _ => false,
+                })
+        })
+    };
+    let wanted = Wanted {
+        service: reads("service"),
+        resources: reads("resources"),
+        dependencies: reads("dependencies"),
+        dependents: reads("dependents"),
+    };
     let catalog = json!({
         "name": inputs.catalog_name,
         "services": by_name.len(),
@@ -598,8 +615,8 @@ pub fn score<E: RuleEngine>(
                 dependencies: lookup(inputs.graph.upstream(name)),
                 dependents: lookup(inputs.graph.downstream(name)),
             };
-            let bound =
-                needs_variables.then(|| engine.bind(&variables(&subject, &catalog, inputs.today)));
+            let bound = needs_variables
+                .then(|| engine.bind(&variables(&subject, &catalog, inputs.today, wanted)));
             scorecards
                 .iter()
                 .filter_map(|scorecard| score_one(engine, scorecard, &subject, bound.as_ref()))
@@ -634,11 +651,31 @@ pub fn score<E: RuleEngine>(
     }
 }
 
-/// The CEL variables of one service (SPEC 1.3).
-fn variables(subject: &Subject<'_>, catalog: &Value, today: &str) -> Variables {
+/// Which variables some expression reads.
+#[derive(Debug, Clone, Copy)]
+struct Wanted {
+    service: bool,
+    resources: bool,
+    dependencies: bool,
+    dependents: bool,
+}
+
+/// The CEL variables of one service (SPEC 1.3); those not `wanted` are left null.
+fn variables(subject: &Subject<'_>, catalog: &Value, today: &str, wanted: Wanted) -> Variables {
     let service_json =
         |entity: &Entity<Service>| serde_json::to_value(&entity.value).unwrap_or(Value::Null);
-    let mut service = service_json(subject.service);
+    let list = |wanted: bool, services: &[&Entity<Service>]| {
+        if wanted {
+            Value::Array(services.iter().map(|s| service_json(s)).collect())
+        } else {
+            Value::Null
+        }
+    };
+    let mut service = if wanted.service {
+        service_json(subject.service)
+    } else {
+        Value::Null
+    };
     if let (Value::Object(map), Some(team)) = (&mut service, subject.team) {
         map.insert(
             "team".to_owned(),
@@ -648,6 +685,7 @@ fn variables(subject: &Subject<'_>, catalog: &Value, today: &str) -> Variables {
     let resources: Vec<Value> = subject
         .resources
         .iter()
+        .filter(|_| wanted.resources)
         .map(|r| {
             let resource = &r.resource;
             json!({
@@ -662,15 +700,13 @@ fn variables(subject: &Subject<'_>, catalog: &Value, today: &str) -> Variables {
         .collect();
     Variables {
         service,
-        resources: Value::Array(resources),
-        dependencies: Value::Array(
-            subject
-                .dependencies
-                .iter()
-                .map(|s| service_json(s))
-                .collect(),
-        ),
-        dependents: Value::Array(subject.dependents.iter().map(|s| service_json(s)).collect()),
+        resources: if wanted.resources {
+            Value::Array(resources)
+        } else {
+            Value::Null
+        },
+        dependencies: list(wanted.dependencies, &subject.dependencies),
+        dependents: list(wanted.dependents, &subject.dependents),
         catalog: catalog.clone(),
         today: today.to_owned(),
     }
