@@ -672,3 +672,61 @@ fn build_never_writes_through_a_symlink() {
     assert!(result.stderr.contains("symlink"), "{}", result.stderr);
     assert_eq!(std::fs::read_dir(target.path()).expect("read").count(), 0);
 }
+
+#[test]
+fn links_other_than_http_https_and_mailto_are_rejected_where_they_are() {
+    let service = "apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: payments\n\
+lifecycle: production\nlinks:\n\
+  - {title: a, url: \"javascript:alert(1)\"}\n\
+  - {title: b, url: \"JaVaScRiPt:alert(1)\"}\n\
+  - {title: c, url: \"data:text/html,<script>alert(1)</script>\"}\n\
+  - {title: d, url: \"vbscript:msgbox(1)\"}\n\
+  - {title: e, url: \" https://example.com\"}\n\
+  - {title: f, url: \"https://example.com/ok\"}\n\
+  - {title: g, url: \"mailto:team@example.com\"}\n";
+    let dir = tree(&[
+        (
+            "catalog.yaml",
+            b"apiVersion: catalogc/v1\nkind: Catalog\nname: acme\nservices: [{path: repos}]\n",
+        ),
+        ("teams/payments.yaml", TEAM),
+        ("repos/billing/service.yaml", service.as_bytes()),
+    ]);
+    let result = run(catalogc()
+        .args(["check", "--format", "json", "--root"])
+        .arg(dir.path()));
+    assert_eq!(result.code, 1, "{}{}", result.stdout, result.stderr);
+    let report: serde_json::Value = serde_json::from_str(&result.stdout).expect("json");
+    let mut located: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "schema-violation")
+        .map(|d| {
+            (
+                d["pointer"].as_str().unwrap_or_default().to_owned(),
+                d["line"]
+                    .as_u64()
+                    .or(d["span"]["start"]["line"].as_u64())
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    located.sort();
+    let pointers: Vec<&str> = located.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/links/0/url",
+            "/links/1/url",
+            "/links/2/url",
+            "/links/3/url",
+            "/links/4/url"
+        ],
+        "{}",
+        result.stdout
+    );
+    // Each at its own line (lines 7–11 of the descriptor).
+    let lines: Vec<u64> = located.iter().map(|(_, l)| *l).collect();
+    assert_eq!(lines, [7, 8, 9, 10, 11], "{}", result.stdout);
+}
