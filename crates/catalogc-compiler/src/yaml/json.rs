@@ -139,6 +139,31 @@ impl Parser<'_> {
         Stop::Limit
     }
 
+    fn too_many_entries(&mut self, at: Position) -> Stop {
+        let message = format!(
+            "a list or mapping here has more than {} entries",
+            self.limits.max_entries
+        );
+        self.limit(message, at)
+    }
+
+    /// After an entry of a list or mapping closed by `close`: `true` at its end, `false`
+    /// after a comma (another entry follows).
+    fn end_of_entry(&mut self, close: u8) -> Result<bool, Stop> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.bump();
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.bump();
+                Ok(true)
+            }
+            _ => Err(Stop::NotJson),
+        }
+    }
+
     /// Parses a value whose pointer is in `self.pointer`; records its span with `key`.
     fn value(&mut self, key: Option<Span>) -> Result<Value, Stop> {
         let start = self.position();
@@ -179,14 +204,8 @@ impl Parser<'_> {
                         self.expect(b':')?;
                         self.skip_whitespace();
                         self.skip_value()?;
-                        self.skip_whitespace();
-                        match self.peek() {
-                            Some(b',') => self.bump(),
-                            Some(b'}') => {
-                                self.bump();
-                                break;
-                            }
-                            _ => return Err(Stop::NotJson),
+                        if self.end_of_entry(b'}')? {
+                            break;
                         }
                     }
                 }
@@ -202,14 +221,8 @@ impl Parser<'_> {
                     loop {
                         self.skip_whitespace();
                         self.skip_value()?;
-                        self.skip_whitespace();
-                        match self.peek() {
-                            Some(b',') => self.bump(),
-                            Some(b']') => {
-                                self.bump();
-                                break;
-                            }
-                            _ => return Err(Stop::NotJson),
+                        if self.end_of_entry(b']')? {
+                            break;
                         }
                     }
                 }
@@ -346,27 +359,15 @@ impl Parser<'_> {
                 self.diagnostics.push(finding);
             } else {
                 if map.len() >= self.limits.max_entries as usize {
-                    return Err(self.limit(
-                        format!(
-                            "a list or mapping here has more than {} entries",
-                            self.limits.max_entries
-                        ),
-                        key_start,
-                    ));
+                    return Err(self.too_many_entries(key_start));
                 }
                 let value = self.value(Some(key_span))?;
                 first_keys.push((key.clone(), key_span));
                 map.insert(key, value);
             }
             self.pointer.truncate(before);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.bump(),
-                Some(b'}') => {
-                    self.bump();
-                    break;
-                }
-                _ => return Err(Stop::NotJson),
+            if self.end_of_entry(b'}')? {
+                break;
             }
         }
         self.depth -= 1;
@@ -387,27 +388,15 @@ impl Parser<'_> {
             self.skip_whitespace();
             if items.len() >= self.limits.max_entries as usize {
                 let at = self.position();
-                return Err(self.limit(
-                    format!(
-                        "a list or mapping here has more than {} entries",
-                        self.limits.max_entries
-                    ),
-                    at,
-                ));
+                return Err(self.too_many_entries(at));
             }
             let before = self.pointer.len();
             let _ = write!(self.pointer, "/{}", items.len());
             let value = self.value(None)?;
             self.pointer.truncate(before);
             items.push(value);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.bump(),
-                Some(b']') => {
-                    self.bump();
-                    break;
-                }
-                _ => return Err(Stop::NotJson),
+            if self.end_of_entry(b']')? {
+                break;
             }
         }
         self.depth -= 1;

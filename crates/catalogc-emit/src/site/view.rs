@@ -752,25 +752,11 @@ pub(super) struct DocView<'a> {
 }
 
 /// The mark of an outcome, as `catalogc score` prints it.
-/// Appends `text` HTML-escaped as minijinja's autoescaping does (`&<>"'/`), so text
-/// written here and text written by the templates look the same.
-pub(super) fn escape_into(out: &mut String, text: &str) {
-    let mut last = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            b'/' => "&#x2f;",
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(entity);
-        last = i + 1;
-    }
-    out.push_str(&text[last..]);
+/// Appends `text` HTML-escaped by minijinja's own escaper, so text written here and text
+/// written by the templates are escaped the same way.
+fn escape_into(out: &mut String, text: &str) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{}", minijinja::HtmlEscape(text));
 }
 
 /// The criteria table of one scorecard on a service page: outcome, criterion, level, what
