@@ -119,10 +119,33 @@ fn utf16_or_32(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// The first character outside YAML's printable set (tab, LF and CR are allowed).
+///
+/// Blocks of 64 bytes are tested at once for any byte that may start a forbidden character
+/// (a test the compiler vectorises); only a block that has one is looked at byte by byte.
 fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
+    const BLOCK: usize = 64;
+    fn suspect(b: u8) -> bool {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0x7F) | (b == 0xC2) | (b == 0xEF)
+    }
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut start = 0;
+    for block in bytes.chunks(BLOCK) {
+        if block.iter().fold(false, |any, &b| any | suspect(b))
+            && let Some(found) = first_forbidden_in(text, start, start + block.len())
+        {
+            return Some(found);
+        }
+        start += block.len();
+    }
+    None
+}
+
+/// [`first_forbidden_char`] over `text[from..to]`, byte by byte (a character may run past
+/// `to`).
+fn first_forbidden_in(text: &str, from: usize, to: usize) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < to {
         let b = bytes[i];
         let forbidden = match b {
             b'\t' | b'\n' | b'\r' => false,
@@ -203,6 +226,30 @@ mod tests {
             let error = decode("f", input.as_bytes().to_vec()).expect_err(input);
             assert!(error.message.contains(name), "{}", error.message);
             assert_eq!(error.span.map(|s| s.start.column), Some(column), "{input}");
+        }
+    }
+
+    #[test]
+    fn finds_forbidden_characters_at_every_offset_of_a_block() {
+        // Characters on, before and across the 64-byte block boundaries of the fast scan.
+        // (A NUL in the second byte would read as UTF-16, so offsets start at 1.)
+        for offset in [1, 2, 62, 63, 64, 65, 127, 128, 200] {
+            for (bad, name) in [("\0", "NUL"), ("\u{7f}", "U+007F"), ("\u{9b}", "U+009B")] {
+                let input = format!("{}{bad}{}", "a".repeat(offset), "b".repeat(70));
+                let error = decode("f", input.into_bytes()).expect_err(name);
+                assert!(error.message.contains(name), "{offset}: {}", error.message);
+                let column = error.span.map(|s| s.start.column);
+                assert_eq!(column, Some(offset as u32 + 1), "{name} at {offset}");
+            }
+            // Allowed characters sharing a first byte with forbidden ones, at the boundary:
+            // NEL (U+0085), U+00E9 and U+FFFD.
+            for fine in ["\u{85}", "\u{a9}", "\u{fffd}", "\t", "\r\n"] {
+                let input = format!("{}{fine}{}", "a".repeat(offset), "b".repeat(70));
+                assert!(
+                    decode("f", input.into_bytes()).is_ok(),
+                    "{fine:?} at {offset}"
+                );
+            }
         }
     }
 

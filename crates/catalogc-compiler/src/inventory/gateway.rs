@@ -16,6 +16,29 @@ use super::{
     Context, Doc, Output, SnapshotFile, child, item, noun, plugins, strings, text, valid_id,
 };
 
+/// The fields of services, routes and plugins (two levels or more below the root) the
+/// reader looks at; the loader skips the others (see `StructureLimits::keep_fields`), such
+/// as plugin configurations, consumer credentials and certificates.
+pub(super) const FIELDS: &[&str] = &[
+    "enabled",
+    "host",
+    "hosts",
+    "id",
+    "methods",
+    "name",
+    "path",
+    "paths",
+    "plugins",
+    "port",
+    "protocol",
+    "protocols",
+    "route",
+    "routes",
+    "service",
+    "tags",
+    "url",
+];
+
 const EXPORT_HELP: &str =
     "export the control plane with `deck gateway dump` and commit the file unmodified";
 

@@ -465,11 +465,12 @@ fn parse_snapshot(
         }
     };
     let before = diagnostics.len();
-    // Large JSON exports: only the fields the reader looks at are kept.
+    // Large exports: only the fields the reader looks at are kept.
     let structure = yaml::StructureLimits {
         keep_fields: match integration_type {
             IntegrationType::Github => Some(github::FIELDS),
             IntegrationType::Pagerduty => Some(pagerduty::FIELDS),
+            IntegrationType::Gateway => Some(gateway::FIELDS),
             _ => None,
         },
         ..limits.inventory

@@ -51,12 +51,13 @@ pub struct StructureLimits {
     /// located at their nearest recorded ancestor; large exports only need their entries'
     /// locations, and a span per node would cost more memory than the values themselves.
     pub max_span_depth: u32,
-    /// When set, the JSON fast path keeps only these keys in mappings nested two levels or
-    /// more below the root (an export's entries and what they hold): the other values are
-    /// checked for syntax and skipped, without values or spans. Inventory readers read a
+    /// When set, only these keys are kept in mappings nested two levels or more below the
+    /// root (an export's entries and what they hold): the other values are checked for
+    /// syntax and limits and skipped, without values or spans. Inventory readers read a
     /// handful of fields out of about a hundred (a GitHub repository carries dozens of API
-    /// URLs), so this is most of the time and memory of loading a large export. The YAML
-    /// path keeps everything; readers must not depend on the pruning.
+    /// URLs, a decK plugin its whole configuration), so this is most of the time and memory
+    /// of loading a large export. In YAML, a collection with an anchor inside a skipped
+    /// field is still built, since an alias may copy it into a kept one.
     pub keep_fields: Option<&'static [&'static str]>,
 }
 
@@ -96,12 +97,15 @@ pub struct NodeSpan {
 /// JSON pointer → source span of every node of a document (aliases: the alias itself).
 ///
 /// Built in document order while parsing: pointers are appended to one text buffer (no
-/// allocation per node), and [`SpanMap::finish`] sorts the entries once for binary search.
+/// allocation per node). Most documents are never asked for a span (a file without
+/// findings), so the lookup index, a hash table of entry numbers, is built on the first
+/// lookup after [`SpanMap::finish`].
 #[derive(Debug, Clone, Default)]
 pub struct SpanMap {
     text: String,
     entries: Vec<SpanEntry>,
-    sorted: bool,
+    finished: bool,
+    index: std::sync::OnceLock<hashbrown::HashTable<u32>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -111,22 +115,51 @@ struct SpanEntry {
     span: NodeSpan,
 }
 
+/// The hash of a pointer: fixed (no per-process seed), so lookups are reproducible.
+fn pointer_hash(pointer: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    foldhash::fast::FixedState::with_seed(0x5ca1_ab1e).hash_one(pointer)
+}
+
 impl SpanMap {
+    fn key(&self, entry: &SpanEntry) -> &str {
+        &self.text[entry.start as usize..(entry.start + entry.len) as usize]
+    }
+
+    fn index(&self) -> &hashbrown::HashTable<u32> {
+        self.index.get_or_init(|| {
+            let mut table = hashbrown::HashTable::with_capacity(self.entries.len());
+            for (number, entry) in self.entries.iter().enumerate() {
+                let key = self.key(entry);
+                let hash = pointer_hash(key);
+                // A pointer recorded twice: the later entry wins, as in document order.
+                match table.find_mut(hash, |&other: &u32| {
+                    self.key(&self.entries[other as usize]) == key
+                }) {
+                    Some(slot) => *slot = number as u32,
+                    None => {
+                        table.insert_unique(hash, number as u32, |&other: &u32| {
+                            pointer_hash(self.key(&self.entries[other as usize]))
+                        });
+                    }
+                }
+            }
+            table
+        })
+    }
+
     /// The span of the node at `pointer`, if it was written in the source.
     pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
-        let key = |entry: &SpanEntry| {
-            &self.text[entry.start as usize..(entry.start + entry.len) as usize]
-        };
-        if self.sorted {
-            self.entries
-                .binary_search_by(|entry| key(entry).cmp(pointer))
-                .ok()
-                .map(|index| self.entries[index].span)
+        if self.finished {
+            let number = self.index().find(pointer_hash(pointer), |&number: &u32| {
+                self.key(&self.entries[number as usize]) == pointer
+            })?;
+            Some(self.entries[*number as usize].span)
         } else {
             self.entries
                 .iter()
                 .rev()
-                .find(|entry| key(entry) == pointer)
+                .find(|entry| self.key(entry) == pointer)
                 .map(|entry| entry.span)
         }
     }
@@ -169,16 +202,13 @@ impl SpanMap {
         };
         self.text.push_str(pointer);
         self.entries.push(SpanEntry { start, len, span });
-        self.sorted = false;
+        self.finished = false;
+        self.index = std::sync::OnceLock::new();
     }
 
-    /// Sorts the entries for lookups by binary search.
+    /// Marks the map complete: lookups from now on go through the index.
     fn finish(&mut self) {
-        let text = &self.text;
-        let key =
-            |entry: &SpanEntry| &text[entry.start as usize..(entry.start + entry.len) as usize];
-        self.entries.sort_unstable_by(|a, b| key(a).cmp(key(b)));
-        self.sorted = true;
+        self.finished = true;
     }
 }
 
@@ -269,6 +299,10 @@ struct FrameCommon {
     last_end: Position,
     /// Node counter when the collection started (to size anchors).
     nodes_at_start: u64,
+    /// Whether children are dropped instead of stored: inside a field pruned by
+    /// `keep_fields` (see [`Slot::Skip`]), except below an anchor, whose value an alias may
+    /// copy into a kept field.
+    hollow: bool,
     /// Where this collection's value goes when it ends.
     slot: Slot,
 }
@@ -288,6 +322,9 @@ enum Slot {
     Merge,
     /// A mapping key that is not a scalar; reported and discarded.
     ComplexKey,
+    /// A field no reader looks at (`keep_fields`): checked for syntax and limits, neither
+    /// stored nor located.
+    Skip,
 }
 
 struct Fatal;
@@ -486,6 +523,13 @@ impl<'t> Builder<'t> {
                 let key_span = *key_span;
                 if key == "<<" && self.is_merge_key(key_span) {
                     Slot::Merge
+                } else if self.frames.len() >= 3
+                    && self
+                        .limits
+                        .keep_fields
+                        .is_some_and(|keep| !keep.contains(&key.as_str()))
+                {
+                    Slot::Skip
                 } else if entries.contains_key(key.as_str()) {
                     Slot::Discard
                 } else {
@@ -512,7 +556,7 @@ impl<'t> Builder<'t> {
         let key = match slot {
             Slot::Value { key_span } => Some(*key_span),
             Slot::Root | Slot::Item => None,
-            Slot::Discard | Slot::Merge | Slot::ComplexKey => return,
+            Slot::Discard | Slot::Merge | Slot::ComplexKey | Slot::Skip => return,
         };
         self.spans.insert(&self.pointer, NodeSpan { value, key });
     }
@@ -767,9 +811,10 @@ impl<'t> Builder<'t> {
                 span,
             );
         }
-        if matches!(slot, Slot::Discard | Slot::Merge) {
+        if matches!(slot, Slot::Discard | Slot::Merge | Slot::Skip) {
             self.discard_depth += 1;
         }
+        let hollow = anchor == 0 && (matches!(slot, Slot::Skip) || self.parent_is_hollow());
         self.nodes += 1;
         let common = FrameCommon {
             anchor,
@@ -777,6 +822,7 @@ impl<'t> Builder<'t> {
             pointer_len: before,
             last_end: span.end,
             nodes_at_start: self.nodes,
+            hollow,
             slot,
         };
         self.frames.push(if is_sequence {
@@ -825,13 +871,21 @@ impl<'t> Builder<'t> {
             self.anchors.insert(common.anchor, (value.clone(), size));
         }
         self.record_span(&common.slot, span);
-        if matches!(common.slot, Slot::Discard | Slot::Merge) {
+        if matches!(common.slot, Slot::Discard | Slot::Merge | Slot::Skip) {
             self.discard_depth = self.discard_depth.saturating_sub(1);
         }
         let slot = common.slot.clone();
         self.place(slot, value, span)?;
         self.pointer.truncate(common.pointer_len);
         Ok(())
+    }
+
+    /// Whether the innermost open collection drops its children (see `FrameCommon::hollow`).
+    fn parent_is_hollow(&self) -> bool {
+        match self.frames.last() {
+            Some(Frame::Sequence { common, .. } | Frame::Mapping { common, .. }) => common.hollow,
+            None => false,
+        }
     }
 
     /// Stores a completed node where `slot` says, enforcing the entry limit.
@@ -846,6 +900,22 @@ impl<'t> Builder<'t> {
             }
             Slot::ComplexKey => return Ok(()),
             _ => {}
+        }
+        if matches!(slot, Slot::Skip) || self.parent_is_hollow() {
+            // Pruned: only the parent's bookkeeping (its pending key, where it ends).
+            match self.frames.last_mut() {
+                Some(Frame::Sequence { common, .. }) => common.last_end = span.end,
+                Some(Frame::Mapping {
+                    pending_key,
+                    common,
+                    ..
+                }) => {
+                    pending_key.take();
+                    common.last_end = span.end;
+                }
+                None => {}
+            }
+            return Ok(());
         }
         let mut too_many = false;
         let mut duplicate: Option<(String, Span)> = None;

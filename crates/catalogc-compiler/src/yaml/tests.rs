@@ -319,9 +319,53 @@ fn json_fast_path_keeps_only_the_listed_fields_of_entries() {
     let name = docs[0].spans.get("/services/0/name").expect("span");
     assert_eq!(at(name.value), ((3, 45), (3, 54)));
     assert!(docs[0].spans.get("/services/0/id").is_none());
-    // The YAML path (here: a YAML flow mapping with a comment) keeps everything.
+    // Mappings one level below the root are kept whole, in YAML too.
     let (docs, _) = pruned("# an export\n[{id: P1, name: a}]");
     assert_eq!(docs[0].value, json!([{"id": "P1", "name": "a"}]));
+}
+
+#[test]
+fn yaml_keeps_only_the_listed_fields_of_entries() {
+    let text = "\
+more: false
+services:
+  - id: P1
+    config:
+      password: hunter2
+      nested: {a: [1, 2], a: 3}
+    name: billing
+    teams:
+      - {name: pay, self: u}
+  - name: shared
+    config: &defaults
+      name: platform
+      retries: 3
+    teams: [*defaults]
+";
+    let (docs, diagnostics) = pruned(text);
+    // Nothing inside a skipped field is reported (the duplicate `a` in `config`).
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    // Root fields are all kept; entries keep only `name` and `teams`, and so do the
+    // mappings inside them. A collection with an anchor inside a skipped field is still
+    // built (by the same rule), so an alias in a kept field reads what it would inline.
+    assert_eq!(
+        docs[0].value,
+        json!({
+            "more": false,
+            "services": [
+                {"name": "billing", "teams": [{"name": "pay"}]},
+                {"name": "shared", "teams": [{"name": "platform"}]}
+            ]
+        })
+    );
+    let name = docs[0].spans.get("/services/0/name").expect("span");
+    assert_eq!(at(name.value), ((7, 11), (7, 18)));
+    assert!(docs[0].spans.get("/services/0/config").is_none());
+    assert!(docs[0].spans.get("/services/0/config/password").is_none());
+    // Broken YAML inside a skipped field is still broken.
+    let (_, diagnostics) = pruned("services:\n  - config: {a: [1, 2}\n    name: x\n");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, Code::YamlSyntax);
 }
 
 #[test]
