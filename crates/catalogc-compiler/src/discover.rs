@@ -41,7 +41,7 @@ pub struct Configuration {
     pub has_catalog_file: bool,
     /// Spans of `catalog.yaml`, to locate findings about its settings.
     pub spans: Arc<SpanMap>,
-    pub sources: BTreeMap<String, Arc<str>>,
+    pub sources: BTreeMap<String, Arc<String>>,
     pub files_read: usize,
 }
 
@@ -104,7 +104,7 @@ pub fn configuration(
     );
     configuration
         .sources
-        .insert(CATALOG_FILE.to_owned(), Arc::from(text.as_str()));
+        .insert(CATALOG_FILE.to_owned(), Arc::new(text.clone()));
     let mut documents = documents.into_iter();
     let Some(document) = documents.next() else {
         if !diagnostics

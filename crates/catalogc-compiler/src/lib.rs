@@ -156,7 +156,7 @@ pub struct Compilation {
     /// Every finding, severity overrides applied, in report order.
     pub diagnostics: Vec<Diagnostic>,
     /// Texts of the files read, by catalog-relative path (for snippets).
-    pub sources: BTreeMap<String, Arc<str>>,
+    pub sources: BTreeMap<String, Arc<String>>,
     /// Number of files read.
     pub files_read: usize,
 }

@@ -32,7 +32,7 @@ use crate::{CompileError, Entity, Origin};
 #[derive(Clone)]
 pub struct LoadedFile {
     pub path: String,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     pub diagnostics: Vec<Diagnostic>,
     pub services: Vec<Entity<Service>>,
     pub teams: Vec<Entity<Team>>,
@@ -218,7 +218,7 @@ fn load_text(
 ) -> LoadedFile {
     let mut loaded = LoadedFile {
         path: display.to_owned(),
-        text: Arc::from(""),
+        text: Arc::new(String::new()),
         diagnostics,
         services: Vec::new(),
         teams: Vec::new(),
@@ -234,7 +234,7 @@ fn load_text(
         limits.descriptor,
         &mut loaded.diagnostics,
     );
-    loaded.text = Arc::from(text);
+    loaded.text = Arc::new(text);
     if documents.is_empty() && loaded.diagnostics.is_empty() {
         loaded.diagnostics.push(
             Diagnostic::new(Code::EmptyFile, "this file holds no YAML document")

@@ -32,7 +32,7 @@ pub struct DocFile {
     /// Its summary, when it is UTF-8 text.
     pub doc: Option<Doc>,
     /// Its text (Markdown), when it is UTF-8, for the catalog site.
-    pub text: Option<Arc<str>>,
+    pub text: Option<Arc<String>>,
 }
 
 /// The specification of a provided API.
@@ -67,7 +67,7 @@ pub struct References {
     /// One entry per service, in the order of the services given.
     pub services: Vec<ServiceFiles>,
     /// Texts of the specs and workflows read (for snippets of findings inside them).
-    pub sources: BTreeMap<String, Arc<str>>,
+    pub sources: BTreeMap<String, Arc<String>>,
     pub files_read: usize,
 }
 
@@ -134,14 +134,14 @@ struct Reference {
 }
 
 /// A file's key, display path, what reading it gave, findings inside it, and its text.
-type Outcome = (FileKey, String, Read, Vec<Diagnostic>, Option<Arc<str>>);
+type Outcome = (FileKey, String, Read, Vec<Diagnostic>, Option<Arc<String>>);
 
 /// What reading a file gave, as the [`crate::cache::ParseCache`] keeps it (never a problem:
 /// whether a file can be read depends on more than its content).
 pub(crate) struct Parsed {
     read: Read,
     found: Vec<Diagnostic>,
-    text: Option<Arc<str>>,
+    text: Option<Arc<String>>,
 }
 
 impl Read {
@@ -161,7 +161,7 @@ type FileKey = (String, Vec<String>, Kind);
 
 /// What reading one unique file gave.
 enum Read {
-    Doc(Option<Doc>, Option<Arc<str>>),
+    Doc(Option<Doc>, Option<Arc<String>>),
     Spec(Option<ApiSpec>),
     Pipeline(Option<Workflow>),
     Problem(FileProblem),
@@ -376,7 +376,7 @@ fn read_cached(
     display: &str,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Read, Option<Arc<str>>) {
+) -> (Read, Option<Arc<String>>) {
     let (parts, kind) = (&key.1, key.2);
     let (blob, bytes) = match location {
         Location::Revision(revision) => match revision.file(&parts.join("/")) {
@@ -438,7 +438,7 @@ fn read_one(
     display: &str,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Read, Option<Arc<str>>) {
+) -> (Read, Option<Arc<String>>) {
     let bytes = match location {
         Location::Directory(repository) => read_in_directory(repository, parts, limits.spec_bytes),
         Location::Git(repository) => repository.read(parts, limits.spec_bytes),
@@ -459,12 +459,12 @@ fn summarize(
     display: &str,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Read, Option<Arc<str>>) {
+) -> (Read, Option<Arc<String>>) {
     match kind {
         Kind::Doc => match String::from_utf8(bytes) {
             Ok(text) => {
                 let doc = artifacts::summarize_doc(&text);
-                (Read::Doc(Some(doc), Some(Arc::from(text))), None)
+                (Read::Doc(Some(doc), Some(Arc::new(text))), None)
             }
             Err(_) => (Read::Doc(None, None), None),
         },
@@ -497,7 +497,7 @@ fn summarize(
                     diagnostics,
                 )),
             };
-            (read, Some(Arc::from(text)))
+            (read, Some(Arc::new(text)))
         }
     }
 }

@@ -49,7 +49,7 @@ pub struct Inventories {
     /// mapping to `pagerduty:X` can say "not in the inventory" rather than "no integration").
     pub prefixes: BTreeSet<String>,
     /// Texts of the snapshot files read, by catalog-relative path (for snippets).
-    pub sources: BTreeMap<String, Arc<str>>,
+    pub sources: BTreeMap<String, Arc<String>>,
     /// Number of distinct snapshot files read.
     pub files_read: usize,
 }
@@ -174,7 +174,7 @@ pub(crate) struct Loaded {
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
     /// Files read, with their text when it decoded.
-    sources: Vec<(String, Option<Arc<str>>)>,
+    sources: Vec<(String, Option<Arc<String>>)>,
 }
 
 /// The settings a parser needs about its integration.
@@ -294,7 +294,7 @@ fn load_one(
         hit.diagnostics.splice(0..0, walk_findings);
         return hit;
     }
-    let read: Vec<(SnapshotFile, Option<Arc<str>>, Vec<Diagnostic>)> = files
+    let read: Vec<(SnapshotFile, Option<Arc<String>>, Vec<Diagnostic>)> = files
         .par_iter()
         .zip(bytes)
         .map(|(file, (_, bytes))| {
@@ -442,7 +442,7 @@ fn parse_snapshot(
     bytes: SnapshotBytes,
     integration_type: IntegrationType,
     limits: &Limits,
-) -> (SnapshotFile, Option<Arc<str>>, Vec<Diagnostic>) {
+) -> (SnapshotFile, Option<Arc<String>>, Vec<Diagnostic>) {
     let display = file.display.as_str();
     let mut diagnostics = Vec::new();
     let snapshot = SnapshotFile {
@@ -491,7 +491,7 @@ fn parse_snapshot(
             .with_help("export the inventory again, or remove the file"),
         );
     }
-    (snapshot, Some(Arc::from(text)), diagnostics)
+    (snapshot, Some(Arc::new(text)), diagnostics)
 }
 
 /// Drops resources whose key repeats within one integration, reporting each at its second

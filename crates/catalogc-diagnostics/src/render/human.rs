@@ -203,11 +203,13 @@ mod tests {
     use super::*;
     use crate::{Code, Position};
 
-    fn sources() -> BTreeMap<String, Arc<str>> {
+    fn sources() -> BTreeMap<String, Arc<String>> {
         let mut map = BTreeMap::new();
         map.insert(
             "repos/billing/service.yaml".to_owned(),
-            Arc::from("apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: paymnts\n"),
+            Arc::new(String::from(
+                "apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: paymnts\n",
+            )),
         );
         map
     }

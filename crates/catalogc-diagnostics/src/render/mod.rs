@@ -18,9 +18,9 @@ pub trait Sources {
     fn text(&self, file: &str) -> Option<&str>;
 }
 
-impl Sources for std::collections::BTreeMap<String, std::sync::Arc<str>> {
+impl Sources for std::collections::BTreeMap<String, std::sync::Arc<String>> {
     fn text(&self, file: &str) -> Option<&str> {
-        self.get(file).map(|text| &**text)
+        self.get(file).map(|text| text.as_str())
     }
 }
 
