@@ -286,8 +286,32 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         revision,
         cache: cache.map(|cache| (cache, descriptor_salt)),
     };
-    let (loaded, (inventories, inventory_findings)) = rayon::join(
-        || load::descriptors(&inputs, &limits, &schemas, extension.as_ref(), reading),
+    // Descriptors and inventory snapshots are independent: load them side by side. The files
+    // services reference (docs, specs, pipelines) only depend on the descriptors, so they are
+    // read while the large snapshots are still parsing. (In per-repo mode the bundle's
+    // services are merged in first, which needs the inventories.)
+    let (front, (inventories, inventory_findings)) = rayon::join(
+        || -> Result<Front, CompileError> {
+            let loaded =
+                load::descriptors(&inputs, &limits, &schemas, extension.as_ref(), reading)?;
+            let mut front = Front::default();
+            for file in loaded {
+                front.files_read += 1;
+                front.sources.insert(file.path.clone(), file.text);
+                front.diagnostics.extend(file.diagnostics);
+                front.services.extend(file.services);
+                front.teams.extend(file.teams);
+                front.scorecards.extend(file.scorecards);
+            }
+            if options.against.is_none() {
+                sort_entities(&mut front.services, &mut front.teams, &mut front.scorecards);
+                let mut found = Vec::new();
+                let references =
+                    references::resolve_cached(&root, &front.services, &limits, cache, &mut found)?;
+                front.references = Some((references, found));
+            }
+            Ok(front)
+        },
         || {
             let mut found = Vec::new();
             let inventories = inventory::load_all_from(
@@ -301,43 +325,42 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             (inventories, found)
         },
     );
-    let loaded = loaded?;
+    let Front {
+        mut services,
+        mut teams,
+        mut scorecards,
+        sources: loaded_sources,
+        diagnostics: loaded_diagnostics,
+        files_read: loaded_files,
+        references: early_references,
+    } = front?;
     diagnostics.extend(inventory_findings);
     let mut sources = configuration.sources;
-    let mut files_read = configuration.files_read + inventories.files_read;
+    let mut files_read = configuration.files_read + inventories.files_read + loaded_files;
     sources.extend(
         inventories
             .sources
             .iter()
             .map(|(k, v)| (k.clone(), Arc::clone(v))),
     );
-    let mut services = Vec::new();
-    let mut teams = Vec::new();
-    let mut scorecards = Vec::new();
-    for file in loaded {
-        files_read += 1;
-        sources.insert(file.path.clone(), file.text);
-        diagnostics.extend(file.diagnostics);
-        services.extend(file.services);
-        teams.extend(file.teams);
-        scorecards.extend(file.scorecards);
-    }
+    sources.extend(loaded_sources);
+    diagnostics.extend(loaded_diagnostics);
     let mut inventories = inventories;
     if let Some(against) = &options.against {
         against.merge(&mut services, &mut teams, &mut inventories);
+        sort_entities(&mut services, &mut teams, &mut scorecards);
     }
-    services
-        .sort_by(|a: &Entity<Service>, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
-    teams.sort_by(|a: &Entity<Team>, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
-    scorecards.sort_by(|a: &Entity<Scorecard>, b| {
-        (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file))
-    });
 
     names::check(&services, &teams, &scorecards, &mut diagnostics);
     let graph = resolve::Graph::resolve(&services, &mut diagnostics);
     resolve::check_team_tree(&teams, &mut diagnostics);
-    let references =
-        references::resolve_cached(&root, &services, &limits, cache, &mut diagnostics)?;
+    let references = match early_references {
+        Some((references, found)) => {
+            diagnostics.extend(found);
+            references
+        }
+        None => references::resolve_cached(&root, &services, &limits, cache, &mut diagnostics)?,
+    };
     files_read += references.files_read;
     sources.extend(
         references
@@ -403,6 +426,30 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         sources,
         files_read,
     })
+}
+
+/// What the descriptor side of loading produces (see [`compile`]).
+#[derive(Default)]
+struct Front {
+    services: Vec<Entity<Service>>,
+    teams: Vec<Entity<Team>>,
+    scorecards: Vec<Entity<Scorecard>>,
+    sources: BTreeMap<String, Arc<String>>,
+    diagnostics: Vec<Diagnostic>,
+    files_read: usize,
+    /// The referenced files and their findings, when they could be read early.
+    references: Option<(references::References, Vec<Diagnostic>)>,
+}
+
+/// Sorts entities by name, then file (duplicates stay in a stable order).
+fn sort_entities(
+    services: &mut [Entity<Service>],
+    teams: &mut [Entity<Team>],
+    scorecards: &mut [Entity<Scorecard>],
+) {
+    services.sort_by(|a, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
+    teams.sort_by(|a, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
+    scorecards.sort_by(|a, b| (&a.value.name, &a.file).cmp(&(&b.value.name, &b.file)));
 }
 
 fn canonical_root(root: &Path) -> Result<PathBuf, CompileError> {
