@@ -45,7 +45,7 @@ use cel::context::VariableResolver;
 use cel::{Context, Env, ExecutionError, ParseErrors, Program, Value};
 use serde_json::Value as Json;
 
-use super::engine::{RuleEngine, RuleError, Variables};
+use super::engine::{RuleEngine, RuleError, Usage, Variables};
 use crate::contain_panic;
 use crate::suggest::did_you_mean;
 
@@ -151,7 +151,16 @@ impl CelRule {
 
     /// Whether the expression reads the variable `name`.
     pub fn uses(&self, name: &str) -> bool {
-        variable_index(name).is_some_and(|i| self.shape.uses[i])
+        self.usage(name) != Usage::Unused
+    }
+
+    /// How the expression reads the variable `name`.
+    pub fn usage(&self, name: &str) -> Usage {
+        match variable_index(name) {
+            Some(i) if self.shape.beyond_size[i] => Usage::Full,
+            Some(i) if self.shape.uses[i] => Usage::Size,
+            _ => Usage::Unused,
+        }
     }
 }
 
@@ -230,8 +239,8 @@ impl RuleEngine for CelEngine {
         }
     }
 
-    fn uses(&self, rule: &CelRule, name: &str) -> bool {
-        rule.uses(name)
+    fn usage(&self, rule: &CelRule, name: &str) -> Usage {
+        rule.usage(name)
     }
 
     fn bind(&self, variables: &Variables) -> CelBindings {
@@ -804,6 +813,8 @@ struct Shape {
     comprehension_nesting: usize,
     /// Which of [`VARIABLES`] the expression reads.
     uses: [bool; 6],
+    /// Which it reads other than through `size()`.
+    beyond_size: [bool; 6],
 }
 
 /// Walks the AST without recursion (it may be thousands of levels deep here) and checks the
@@ -815,6 +826,8 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         /// Comprehensions enclosing this node (through their bodies, not their ranges).
         nesting: usize,
         scope: Option<usize>,
+        /// The node is what `size()` measures (`size(x)`, `x.size()`).
+        sized: bool,
     }
     let at = |expr: &IdedExpr| match program.source_info().offset_for(expr.id) {
         Some((start, _)) => Location::Offset(start),
@@ -838,12 +851,14 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         depth: 1,
         nesting: 0,
         scope: None,
+        sized: false,
     }];
     while let Some(Visit {
         expr,
         depth,
         nesting,
         scope,
+        sized,
     }) = stack.pop()
     {
         shape.nodes += 1;
@@ -868,11 +883,15 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         // A macro, not a closure: a closure cannot take a reference of the AST's lifetime.
         macro_rules! push {
             ($expr:expr, $nesting:expr, $scope:expr) => {
+                push!($expr, $nesting, $scope, false)
+            };
+            ($expr:expr, $nesting:expr, $scope:expr, $sized:expr) => {
                 stack.push(Visit {
                     expr: $expr,
                     depth: depth + 1,
                     nesting: $nesting,
                     scope: $scope,
+                    sized: $sized,
                 })
             };
         }
@@ -884,7 +903,10 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
                     continue;
                 }
                 match variable_index(name) {
-                    Some(index) => shape.uses[index] = true,
+                    Some(index) => {
+                        shape.uses[index] = true;
+                        shape.beyond_size[index] |= !sized;
+                    }
                     None => {
                         let mut candidates: Vec<&str> = VARIABLES.to_vec();
                         let mut s = scope;
@@ -908,11 +930,14 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
             }
             Expr::Select(select) => push!(&select.operand, nesting, scope),
             Expr::Call(call) => {
+                // `size(x)` and `x.size()` read only how many entries `x` has.
+                let size = call.func_name == "size"
+                    && usize::from(call.target.is_some()) + call.args.len() == 1;
                 for arg in call.args.iter().rev() {
-                    push!(arg, nesting, scope);
+                    push!(arg, nesting, scope, size);
                 }
                 if let Some(target) = &call.target {
-                    push!(target, nesting, scope);
+                    push!(target, nesting, scope, size);
                 }
             }
             Expr::List(list) => {

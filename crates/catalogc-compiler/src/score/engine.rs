@@ -29,6 +29,18 @@ pub struct Variables {
     pub today: String,
 }
 
+/// How an expression reads a variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Usage {
+    /// Not at all.
+    #[default]
+    Unused,
+    /// Only its size (`size(x)`, `x.size()`): a list of as many nulls gives the same result.
+    Size,
+    /// Its contents.
+    Full,
+}
+
 /// Why an expression does not compile, with its position inside the expression (1-based
 /// line and column, counted in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +61,9 @@ pub trait RuleEngine: Send + Sync {
     /// expressions, comprehensions nested deeper than allowed).
     fn compile(&self, source: &str) -> Result<Self::Rule, RuleError>;
 
-    /// Whether `rule` reads the variable `name` (`service`, `resources`, …): variables no
-    /// rule reads are not built.
-    fn uses(&self, rule: &Self::Rule, name: &str) -> bool;
+    /// How `rule` reads the variable `name` (`service`, `resources`, …): variables no rule
+    /// reads are not built, and lists only counted are built without their entries.
+    fn usage(&self, rule: &Self::Rule, name: &str) -> Usage;
 
     /// Converts one service's variables.
     fn bind(&self, variables: &Variables) -> Self::Bound;

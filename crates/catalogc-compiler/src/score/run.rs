@@ -14,7 +14,7 @@ use catalogc_model::{Scorecard, Service, Team};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::engine::{RuleEngine, RuleError, Variables};
+use super::engine::{RuleEngine, RuleError, Usage, Variables};
 use super::templates::{self, Configured};
 use super::{Outcome, Subject, Verdict, builtin};
 use crate::mapping::Mapping;
@@ -562,20 +562,28 @@ pub fn score<E: RuleEngine>(
     });
     // Variables no expression reads are left null (see `Variables`): building them means a
     // JSON copy of every dependency and dependent of every service.
-    let reads = |name: &str| {
-        scorecards.iter().any(|s| {
-            s.applies_to.iter().any(|r| engine.uses(r, name))
-                || s.criteria.iter().any(|c| match &c.check {
-                    Check::Expression(rule) => engine.uses(rule, name),
-                    _ => false,
-                })
-        })
+    // Lists only counted (`size(dependents) < 5`) are built as lists of nulls.
+    let usage = |name: &str| {
+        scorecards
+            .iter()
+            .flat_map(|s| {
+                s.applies_to
+                    .iter()
+                    .chain(s.criteria.iter().filter_map(|c| match &c.check {
+                        Check::Expression(rule) => Some(rule),
+                        _ => None,
+                    }))
+            })
+            .map(|rule| engine.usage(rule, name))
+            .max()
+            .unwrap_or_default()
     };
+    let reads = |name: &str| usage(name) != Usage::Unused;
     let wanted = Wanted {
         service: reads("service"),
         resources: reads("resources"),
-        dependencies: reads("dependencies"),
-        dependents: reads("dependents"),
+        dependencies: usage("dependencies"),
+        dependents: usage("dependents"),
     };
     let catalog = json!({
         "name": inputs.catalog_name,
@@ -656,20 +664,18 @@ pub fn score<E: RuleEngine>(
 struct Wanted {
     service: bool,
     resources: bool,
-    dependencies: bool,
-    dependents: bool,
+    dependencies: Usage,
+    dependents: Usage,
 }
 
 /// The CEL variables of one service (SPEC 1.3); those not `wanted` are left null.
 fn variables(subject: &Subject<'_>, catalog: &Value, today: &str, wanted: Wanted) -> Variables {
     let service_json =
         |entity: &Entity<Service>| serde_json::to_value(&entity.value).unwrap_or(Value::Null);
-    let list = |wanted: bool, services: &[&Entity<Service>]| {
-        if wanted {
-            Value::Array(services.iter().map(|s| service_json(s)).collect())
-        } else {
-            Value::Null
-        }
+    let list = |usage: Usage, services: &[&Entity<Service>]| match usage {
+        Usage::Full => Value::Array(services.iter().map(|s| service_json(s)).collect()),
+        Usage::Size => Value::Array(vec![Value::Null; services.len()]),
+        Usage::Unused => Value::Null,
     };
     let mut service = if wanted.service {
         service_json(subject.service)

@@ -358,6 +358,25 @@ fn the_rule_records_its_shape() {
         .expect("compiles");
     assert_eq!(rule.comprehension_nesting(), 2);
     assert!(rule.uses("resources") && rule.uses("dependencies") && !rule.uses("service"));
+    // Reads only through `size()` are told apart, so counted lists need no entries.
+    for (source, dependents) in [
+        ("size(dependents) < 5", Usage::Size),
+        (
+            "dependents.size() < 5 || size(service.name) > 3",
+            Usage::Size,
+        ),
+        (
+            "size(dependents) < 5 && dependents[0].tier == 1",
+            Usage::Full,
+        ),
+        ("dependents.exists(d, d.tier == 1)", Usage::Full),
+        ("size(dependents.filter(d, d.tier == 1)) > 0", Usage::Full),
+        ("has(dependents.x)", Usage::Full),
+        ("size(dependencies) > 0", Usage::Unused),
+    ] {
+        let rule = engine.compile(source).expect(source);
+        assert_eq!(rule.usage("dependents"), dependents, "{source}");
+    }
     assert!(
         rule.node_count() > 10 && rule.node_count() < 40,
         "{}",

@@ -319,3 +319,62 @@ fn dates_are_validated() {
     assert!(!valid_date("2026-13-01"));
     assert!(!valid_date("26-01-01"));
 }
+
+/// A service `name` depending on `deps`.
+fn dependent(name: &str, deps: &[&str]) -> Entity<Service> {
+    entity(
+        &format!("repos/{name}/service.yaml"),
+        &format!(
+            "apiVersion: catalogc/v1\nkind: Service\nname: {name}\nowner: t\nlifecycle: production\ntier: 2\ndependsOn: [{}]\n",
+            deps.join(", ")
+        ),
+    )
+}
+
+#[test]
+fn counted_lists_give_the_same_outcomes_as_full_ones() {
+    // `size(dependents)` alone binds a list of nulls; with a criterion that reads the
+    // entries, every list is built in full. The outcomes of the counting criteria agree.
+    let services = [
+        dependent("api", &[]),
+        dependent("web", &["api"]),
+        dependent("batch", &["api", "web"]),
+        dependent("cron", &["api"]),
+    ];
+    let counted = "apiVersion: catalogc/v1
+kind: Scorecard
+name: card
+criteria:
+  - {name: popular, check: 'size(dependents) >= 2'}
+  - {name: leaf, check: 'dependents.size() == 0 && size(dependencies) > 0'}
+";
+    let full = format!(
+        "{counted}  - {{name: named, check: 'dependents.all(d, d.name != \"\") && dependencies.all(d, has(d.tier))'}}\n"
+    );
+    let outcomes = |text: &str| {
+        let (scores, diagnostics) = run(text, &services, "2026-06-01");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        scores
+            .iter()
+            .map(|s| {
+                s[0].criteria
+                    .iter()
+                    .take(2)
+                    .map(|c| c.outcome)
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let counted_outcomes = outcomes(counted);
+    assert_eq!(counted_outcomes, outcomes(&full));
+    use crate::score::Outcome::{Fail, Pass};
+    assert_eq!(
+        counted_outcomes,
+        [
+            vec![Pass, Fail],
+            vec![Fail, Fail],
+            vec![Fail, Pass],
+            vec![Fail, Pass]
+        ]
+    );
+}
