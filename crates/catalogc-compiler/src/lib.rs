@@ -290,6 +290,8 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     // services reference (docs, specs, pipelines) only depend on the descriptors, so they are
     // read while the large snapshots are still parsing. (In per-repo mode the bundle's
     // services are merged in first, which needs the inventories.)
+    let engine = score::cel::CelEngine::default();
+    let builtins = &configuration.catalog.builtin_scorecards;
     let (front, (inventories, inventory_findings)) = rayon::join(
         || -> Result<Front, CompileError> {
             let loaded =
@@ -305,10 +307,32 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             }
             if options.against.is_none() {
                 sort_entities(&mut front.services, &mut front.teams, &mut front.scorecards);
-                let mut found = Vec::new();
-                let references =
-                    references::resolve_cached(&root, &front.services, &limits, cache, &mut found)?;
-                front.references = Some((references, found));
+                // Scorecards compile (parsing CEL) while the referenced files are read.
+                let (references, prepared) = rayon::join(
+                    || {
+                        let mut found = Vec::new();
+                        references::resolve_cached(
+                            &root,
+                            &front.services,
+                            &limits,
+                            cache,
+                            &mut found,
+                        )
+                        .map(|references| (references, found))
+                    },
+                    || {
+                        prepare_scorecards(
+                            &engine,
+                            &root,
+                            options,
+                            builtins,
+                            &front.services,
+                            &front.scorecards,
+                        )
+                    },
+                );
+                front.references = Some(references?);
+                front.scorecards_prepared = Some(prepared);
             }
             Ok(front)
         },
@@ -333,6 +357,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         diagnostics: loaded_diagnostics,
         files_read: loaded_files,
         references: early_references,
+        scorecards_prepared: early_scorecards,
     } = front?;
     diagnostics.extend(inventory_findings);
     let mut sources = configuration.sources;
@@ -370,18 +395,15 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     );
     let mapping = mapping::map(&services, &inventories, &references, &mut diagnostics);
 
-    let evaluation_date = score::evaluation_date(&root, options.date.as_deref());
-    let engine = score::cel::CelEngine::default();
-    let service_names: std::collections::BTreeSet<&str> =
-        services.iter().map(|s| s.value.name.as_str()).collect();
-    let compiled_scorecards = score::run::compile_scorecards(
-        &engine,
-        &scorecards,
-        &configuration.catalog.builtin_scorecards,
-        &service_names,
-        &evaluation_date,
-        &mut diagnostics,
-    );
+    let Prepared {
+        evaluation_date,
+        scorecards: compiled_scorecards,
+        diagnostics: scorecard_findings,
+    } = match early_scorecards {
+        Some(prepared) => prepared,
+        None => prepare_scorecards(&engine, &root, options, builtins, &services, &scorecards),
+    };
+    diagnostics.extend(scorecard_findings);
     let scores = if options.score {
         score::run::score(
             &engine,
@@ -439,6 +461,42 @@ struct Front {
     files_read: usize,
     /// The referenced files and their findings, when they could be read early.
     references: Option<(references::References, Vec<Diagnostic>)>,
+    /// The compiled scorecards, when they could be compiled early.
+    scorecards_prepared: Option<Prepared>,
+}
+
+/// Scorecards compiled for a run, with the evaluation date and their findings.
+struct Prepared {
+    evaluation_date: String,
+    scorecards: Vec<score::run::CompiledScorecard<score::cel::CelRule>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn prepare_scorecards(
+    engine: &score::cel::CelEngine,
+    root: &Path,
+    options: &CompileOptions,
+    builtins: &[catalogc_model::BuiltinScorecard],
+    services: &[Entity<Service>],
+    scorecards: &[Entity<Scorecard>],
+) -> Prepared {
+    let evaluation_date = score::evaluation_date(root, options.date.as_deref());
+    let service_names: std::collections::BTreeSet<&str> =
+        services.iter().map(|s| s.value.name.as_str()).collect();
+    let mut diagnostics = Vec::new();
+    let scorecards = score::run::compile_scorecards(
+        engine,
+        scorecards,
+        builtins,
+        &service_names,
+        &evaluation_date,
+        &mut diagnostics,
+    );
+    Prepared {
+        evaluation_date,
+        scorecards,
+        diagnostics,
+    }
 }
 
 /// Sorts entities by name, then file (duplicates stay in a stable order).
