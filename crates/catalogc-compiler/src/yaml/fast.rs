@@ -416,7 +416,10 @@ impl<'a> Scanner<'a, '_> {
                 let colon = self.plain_key_colon(at).ok_or(Stop::Unsupported)?;
                 // `key :` and keys with comments or flow indicators are left to the parser.
                 let key = &self.text[at..colon];
-                if key.ends_with(' ') || colon - at > MAX_KEY || key.contains(" #") {
+                if key.ends_with(' ')
+                    || colon - at > MAX_KEY
+                    || find_pair(key.as_bytes(), b' ', b'#').is_some()
+                {
                     return Err(Stop::Unsupported);
                 }
                 let span = self.span(at, colon)?;
@@ -451,12 +454,10 @@ impl<'a> Scanner<'a, '_> {
                     return Err(Stop::Unsupported);
                 }
                 let line_end = self.line_end(at);
-                let mut end = line_end;
-                if let Some(comment) = self.text[at..line_end].find(" #") {
-                    end = at + comment;
-                }
+                let line = &self.bytes[at..line_end];
+                let end = find_pair(line, b' ', b'#').map_or(line_end, |comment| at + comment);
                 let value = self.text[at..end].trim_end_matches(' ');
-                if value.contains(": ") || value.ends_with(':') {
+                if find_pair(value.as_bytes(), b':', b' ').is_some() || value.ends_with(':') {
                     return Err(Stop::Unsupported);
                 }
                 let span = self.span(at, at + value.len())?;
@@ -731,6 +732,19 @@ impl<'a> Scanner<'a, '_> {
         }
         Ok((Cow::Owned(value), ScalarStyle::DoubleQuoted, end))
     }
+}
+
+/// The offset of the first `a` followed by `b` in `bytes`.
+fn find_pair(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(|&x| x == a) {
+        let i = from + i;
+        if bytes.get(i + 1) == Some(&b) {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// Whether a plain scalar may start with `first` (followed by `next`) here; indicators and
