@@ -73,6 +73,9 @@ fn common_shapes_take_the_fast_path_and_agree() {
         "name: café – ünïcode\nlist:\n  - é: ü\n    ö: [ß, \"ç\"]\n",
         "a:\n  b:\n    c:\n      - d\n      - e: f\n        g: [h]\n  i: j\nk: l\n",
         "url: https://example.com/a#b\ntime: 12:30\nneg: -1\npath: /a/b\n",
+        // A literal block ended by a less-indented comment ends at its `#`.
+        "a: |\n  x\n # c\nb: 1\n",
+        "a:\n  b: |-\n    x\n  # c\n  d: 1\n",
     ];
     for (i, text) in cases.iter().enumerate() {
         assert!(
