@@ -200,6 +200,15 @@ impl<'a> Scanner<'a, '_> {
         i
     }
 
+    /// Ends a block collection at the next significant line's token (or the end of the
+    /// text) and hands that line back.
+    fn close(&mut self, event: Event<'a>, next: Option<Line>) -> Step<Option<Line>> {
+        let at = next.map_or(self.bytes.len(), |line| line.first);
+        self.emit_at(event, at)?;
+        self.depth -= 1;
+        Ok(next)
+    }
+
     fn enter(&mut self) -> Step {
         self.depth += 1;
         if self.depth > MAX_NESTING {
@@ -269,23 +278,11 @@ impl<'a> Scanner<'a, '_> {
             match next {
                 Some(next) if next.indent == indent && self.is_entry(next.first) => line = next,
                 Some(next) if next.indent > indent => return Err(Stop::Unsupported),
-                Some(next) if indentless && next.indent == indent => {
-                    self.emit_at(Event::SequenceEnd, next.first)?;
-                    self.depth -= 1;
-                    return Ok(Some(next));
-                }
-                Some(next) if next.indent < indent => {
-                    self.emit_at(Event::SequenceEnd, next.first)?;
-                    self.depth -= 1;
-                    return Ok(Some(next));
+                Some(next) if next.indent < indent || indentless => {
+                    return self.close(Event::SequenceEnd, Some(next));
                 }
                 Some(_) => return Err(Stop::Unsupported),
-                None => {
-                    let end = self.bytes.len();
-                    self.emit_at(Event::SequenceEnd, end)?;
-                    self.depth -= 1;
-                    return Ok(None);
-                }
+                None => return self.close(Event::SequenceEnd, None),
             }
         }
     }
@@ -319,13 +316,11 @@ impl<'a> Scanner<'a, '_> {
                 let line_end = self.end_of_line(colon + 1)?;
                 let (_, next) = self.next_token(line_end)?;
                 match next {
-                    Some(next) if next.indent > indent => {
-                        self.enter()?;
-                        let after = self.block_node_at(next, Some(indent))?;
-                        self.depth -= 1;
-                        after
-                    }
-                    Some(next) if next.indent == indent && self.is_entry(next.first) => {
+                    // A nested collection, or an indentless sequence.
+                    Some(next)
+                        if next.indent > indent
+                            || (next.indent == indent && self.is_entry(next.first)) =>
+                    {
                         self.enter()?;
                         let after = self.block_node_at(next, Some(indent))?;
                         self.depth -= 1;
@@ -345,17 +340,10 @@ impl<'a> Scanner<'a, '_> {
             match next {
                 Some(next) if next.indent == indent && !self.is_entry(next.first) => line = next,
                 Some(next) if next.indent < indent => {
-                    self.emit_at(Event::MappingEnd, next.first)?;
-                    self.depth -= 1;
-                    return Ok(Some(next));
+                    return self.close(Event::MappingEnd, Some(next));
                 }
                 Some(_) => return Err(Stop::Unsupported),
-                None => {
-                    let end = self.bytes.len();
-                    self.emit_at(Event::MappingEnd, end)?;
-                    self.depth -= 1;
-                    return Ok(None);
-                }
+                None => return self.close(Event::MappingEnd, None),
             }
         }
     }
