@@ -330,17 +330,20 @@ pub fn generate(rng: &mut Rng, teams: &[Team], services: &mut [Service]) -> Inve
     // The unmapped ones: an old entry point of a known service (its owner is obvious), or a
     // legacy service nobody claims.
     let unmapped_gateway = unmapped_count(gateway.len());
+    // Names already given to an old entry point: a service drawn twice with the same suffix
+    // (which happens in large catalogs) gets a legacy entry instead, so names stay unique.
+    let mut old_entry_points = std::collections::BTreeSet::new();
     for k in 0..unmapped_gateway {
-        let (name, domain, component, tags) = if k % 2 == 0 && !services.is_empty() {
-            let service = &services[rng.below(services.len())];
+        let old_entry_point = (k % 2 == 0 && !services.is_empty())
+            .then(|| {
+                let service = &services[rng.below(services.len())];
+                let suffix = rng.pick(&["v1", "staging"]);
+                (service, format!("{}-{suffix}", service.name))
+            })
+            .filter(|(_, name)| old_entry_points.insert(name.clone()));
+        let (name, domain, component, tags) = if let Some((service, name)) = old_entry_point {
             let (domain, component) = parts(service);
-            let suffix = rng.pick(&["v1", "staging"]);
-            (
-                format!("{}-{suffix}", service.name),
-                domain,
-                component,
-                vec!["env-prod".to_owned()],
-            )
+            (name, domain, component, vec!["env-prod".to_owned()])
         } else {
             let (domain, component) = (rng.pick(super::DOMAINS), rng.pick(LEGACY_WORDS));
             (
