@@ -166,11 +166,30 @@ impl<'a> Scanner<'a, '_> {
         Ok(None)
     }
 
-    /// Where the next token after the line ending at `line_end` is (the end of the text if
-    /// none), and its line.
-    fn next_token(&self, line_end: usize) -> Step<(usize, Option<Line>)> {
-        let line = self.next_line(line_end + 1)?;
-        Ok((line.map_or(self.bytes.len(), |l| l.first), line))
+    /// The next significant line after the line ending at `line_end`.
+    fn line_after(&self, line_end: usize) -> Step<Option<Line>> {
+        self.next_line(line_end + 1)
+    }
+
+    /// A one-line value's end: the next significant line, which must not be more indented
+    /// than the enclosing collection (`indent`): that would continue the value.
+    fn after_value(&self, next: Option<Line>, indent: usize) -> Step<Option<Line>> {
+        match next {
+            Some(next) if next.indent > indent => Err(Stop::Unsupported),
+            next => Ok(next),
+        }
+    }
+
+    /// Emits a scalar spanning `start..end`.
+    fn scalar(
+        &mut self,
+        value: Cow<'a, str>,
+        style: ScalarStyle,
+        start: usize,
+        end: usize,
+    ) -> Step {
+        let span = self.span(start, end)?;
+        self.emit(Event::Scalar(value, style, 0, None), span)
     }
 
     /// After a value ending at `at`: only spaces and a comment may follow on its line.
@@ -314,7 +333,7 @@ impl<'a> Scanner<'a, '_> {
             }
             let next = if matches!(self.byte(value), b'\n' | b'#') {
                 let line_end = self.end_of_line(colon + 1)?;
-                let (_, next) = self.next_token(line_end)?;
+                let next = self.line_after(line_end)?;
                 match next {
                     // A nested collection, or an indentless sequence.
                     Some(next)
@@ -327,10 +346,7 @@ impl<'a> Scanner<'a, '_> {
                         after
                     }
                     _ => {
-                        self.emit_at(
-                            Event::Scalar(Cow::Borrowed(""), ScalarStyle::Plain, 0, None),
-                            colon,
-                        )?;
+                        self.scalar(Cow::Borrowed(""), ScalarStyle::Plain, colon, colon)?;
                         next
                     }
                 }
@@ -393,8 +409,7 @@ impl<'a> Scanner<'a, '_> {
                 if end - at > MAX_KEY {
                     return Err(Stop::Unsupported);
                 }
-                let span = self.span(at, colon)?;
-                self.emit(Event::Scalar(value, style, 0, None), span)?;
+                self.scalar(value, style, at, colon)?;
                 Ok(colon)
             }
             first => {
@@ -404,17 +419,11 @@ impl<'a> Scanner<'a, '_> {
                 let colon = self.plain_key_colon(at).ok_or(Stop::Unsupported)?;
                 // `key :` and keys with comments or flow indicators are left to the parser.
                 let key = &self.text[at..colon];
-                if key.ends_with(' ')
-                    || colon - at > MAX_KEY
-                    || find_pair(key.as_bytes(), b' ', b'#').is_some()
-                {
+                // (`plain_key_colon` stops at a comment, so the key holds none.)
+                if key.ends_with(' ') || colon - at > MAX_KEY {
                     return Err(Stop::Unsupported);
                 }
-                let span = self.span(at, colon)?;
-                self.emit(
-                    Event::Scalar(Cow::Borrowed(key), ScalarStyle::Plain, 0, None),
-                    span,
-                )?;
+                self.scalar(Cow::Borrowed(key), ScalarStyle::Plain, at, colon)?;
                 Ok(colon)
             }
         }
@@ -432,8 +441,7 @@ impl<'a> Scanner<'a, '_> {
             b'"' | b'\'' => {
                 let (value, style, end) = self.quoted(at)?;
                 let span_end = self.skip_trailing(end);
-                let span = self.span(at, span_end)?;
-                self.emit(Event::Scalar(value, style, 0, None), span)?;
+                self.scalar(value, style, at, span_end)?;
                 self.end_of_line(end)?
             }
             b'|' => return self.literal(at, indent),
@@ -448,19 +456,17 @@ impl<'a> Scanner<'a, '_> {
                 if find_pair(value.as_bytes(), b':', b' ').is_some() || value.ends_with(':') {
                     return Err(Stop::Unsupported);
                 }
-                let span = self.span(at, at + value.len())?;
-                self.emit(
-                    Event::Scalar(Cow::Borrowed(value), ScalarStyle::Plain, 0, None),
-                    span,
+                self.scalar(
+                    Cow::Borrowed(value),
+                    ScalarStyle::Plain,
+                    at,
+                    at + value.len(),
                 )?;
                 line_end
             }
         };
-        let (_, next) = self.next_token(line_end)?;
-        match next {
-            Some(next) if next.indent > indent => Err(Stop::Unsupported),
-            next => Ok(next),
-        }
+        let next = self.line_after(line_end)?;
+        self.after_value(next, indent)
     }
 
     /// A `|` or `|-` literal block whose indicator is at `at`, inside a collection indented
@@ -531,15 +537,13 @@ impl<'a> Scanner<'a, '_> {
         }
         let token = token.min(self.bytes.len());
         let next = self.next_line(stop)?;
-        let span = self.span(content_start, token)?;
-        self.emit(
-            Event::Scalar(Cow::Owned(value), ScalarStyle::Literal, 0, None),
-            span,
+        self.scalar(
+            Cow::Owned(value),
+            ScalarStyle::Literal,
+            content_start,
+            token,
         )?;
-        match next {
-            Some(next) if next.indent > indent => Err(Stop::Unsupported),
-            next => Ok(next),
-        }
+        self.after_value(next, indent)
     }
 
     // ---- flow collections (on one line) ----
@@ -621,8 +625,7 @@ impl<'a> Scanner<'a, '_> {
                     // A comment would end the line inside the collection.
                     return Err(Stop::Unsupported);
                 }
-                let span = self.span(at, span_end)?;
-                self.emit(Event::Scalar(value, style, 0, None), span)?;
+                self.scalar(value, style, at, span_end)?;
                 Ok(end)
             }
             first => {
@@ -644,11 +647,7 @@ impl<'a> Scanner<'a, '_> {
                     return Err(Stop::Unsupported);
                 }
                 let end = at + value.len();
-                let span = self.span(at, end)?;
-                self.emit(
-                    Event::Scalar(Cow::Borrowed(value), ScalarStyle::Plain, 0, None),
-                    span,
-                )?;
+                self.scalar(Cow::Borrowed(value), ScalarStyle::Plain, at, end)?;
                 Ok(end)
             }
         }
