@@ -223,6 +223,7 @@ pub(crate) fn resolve_cached(
 
     // Resolve each reference lexically; group the readable ones by file.
     let mut repositories: BTreeMap<String, Arc<crate::repo::RepositoryDir>> = BTreeMap::new();
+    let mut markers = crate::repo::GitMarkers::default();
     let mut files: BTreeMap<FileKey, (Location, String)> = BTreeMap::new();
     let mut resolved: Vec<Option<FileKey>> = Vec::with_capacity(references.len());
     for reference in &references {
@@ -237,6 +238,7 @@ pub(crate) fn resolve_cached(
                     Arc::new(crate::repo::RepositoryDir::of(
                         root,
                         &root.join(&service.file),
+                        &mut markers,
                     ))
                 });
                 let prefix = crate::relative_path(root, &repository.root);

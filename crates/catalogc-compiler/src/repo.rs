@@ -11,7 +11,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::source::{ReadError, read_capped};
+use crate::source::{ReadError, open_without_symlinks, read_capped, read_checked};
 
 /// Why a referenced file cannot be read.
 #[derive(Debug)]
@@ -38,13 +38,15 @@ pub struct RepositoryDir {
 }
 
 impl RepositoryDir {
-    /// The repository of the descriptor at `descriptor` (canonical path inside `catalog_root`).
-    pub fn of(catalog_root: &Path, descriptor: &Path) -> RepositoryDir {
+    /// The repository of the descriptor at `descriptor` (canonical path inside
+    /// `catalog_root`), remembering in `markers` which directories hold `.git` (the
+    /// descriptors of a catalog share most ancestors).
+    pub fn of(catalog_root: &Path, descriptor: &Path, markers: &mut GitMarkers) -> RepositoryDir {
         let dir = descriptor.parent().unwrap_or(catalog_root);
         let root = dir
             .ancestors()
             .take_while(|ancestor| ancestor.starts_with(catalog_root))
-            .find(|ancestor| ancestor.join(".git").exists())
+            .find(|ancestor| markers.has_git(ancestor))
             .unwrap_or(catalog_root)
             .to_path_buf();
         let base = dir
@@ -56,6 +58,23 @@ impl RepositoryDir {
             })
             .unwrap_or_default();
         RepositoryDir { root, base }
+    }
+}
+
+/// Which directories hold a `.git` entry, each looked up once.
+#[derive(Debug, Default)]
+pub struct GitMarkers {
+    known: std::collections::HashMap<PathBuf, bool>,
+}
+
+impl GitMarkers {
+    fn has_git(&mut self, dir: &Path) -> bool {
+        if let Some(&known) = self.known.get(dir) {
+            return known;
+        }
+        let found = dir.join(".git").exists();
+        self.known.insert(dir.to_path_buf(), found);
+        found
     }
 }
 
@@ -101,6 +120,12 @@ pub fn read_in_directory(
 ) -> Result<Vec<u8>, FileProblem> {
     let mut path = repository.root.clone();
     path.extend(parts);
+    // The common case in one call: no component is a symlink, so the path is what the lexical
+    // check saw (inside the repository, not under `.git`). Anything else takes the careful
+    // path below, which tells the cases apart.
+    if let Some(file) = open_without_symlinks(&path) {
+        return read_open_regular(file, limit);
+    }
     let link = std::fs::symlink_metadata(&path).map_err(|error| match error.kind() {
         std::io::ErrorKind::NotFound => FileProblem::Missing,
         _ => FileProblem::Io(error),
@@ -126,17 +151,32 @@ pub fn read_in_directory(
         return Err(FileProblem::Directory);
     }
     if !metadata.is_file() {
-        return Err(FileProblem::Escape(
-            "is not a regular file (a FIFO, socket or device)",
-        ));
+        return Err(NOT_REGULAR);
     }
     match read_capped(&real, limit) {
         Ok(bytes) => Ok(bytes),
-        Err(ReadError::TooLarge { limit }) => Err(FileProblem::TooLarge(limit)),
-        Err(ReadError::NotRegular) => Err(FileProblem::Escape(
-            "is not a regular file (a FIFO, socket or device)",
-        )),
-        Err(ReadError::Io(error)) => Err(FileProblem::Io(error)),
+        Err(error) => Err(problem_of(error)),
+    }
+}
+
+const NOT_REGULAR: FileProblem =
+    FileProblem::Escape("is not a regular file (a FIFO, socket or device)");
+
+/// Reads a file opened by [`open_without_symlinks`]: a directory or anything but a regular
+/// file is refused from the open descriptor's type, before any byte is read.
+fn read_open_regular(file: std::fs::File, limit: u64) -> Result<Vec<u8>, FileProblem> {
+    let metadata = file.metadata().map_err(FileProblem::Io)?;
+    if metadata.is_dir() {
+        return Err(FileProblem::Directory);
+    }
+    read_checked(file, &metadata, limit).map_err(problem_of)
+}
+
+fn problem_of(error: ReadError) -> FileProblem {
+    match error {
+        ReadError::TooLarge { limit } => FileProblem::TooLarge(limit),
+        ReadError::NotRegular => NOT_REGULAR,
+        ReadError::Io(error) => FileProblem::Io(error),
     }
 }
 

@@ -18,18 +18,51 @@ pub enum ReadError {
     NotRegular,
 }
 
-/// Reads a regular file of at most `limit` bytes. The size is checked from metadata before
-/// reading, and the read itself stops one byte past the limit, so a file that grows or lies
-/// about its size still cannot make us read more.
+/// Reads a regular file of at most `limit` bytes. The file is opened without blocking (a
+/// FIFO opens at once instead of waiting for a writer) and its type and size are checked on
+/// the open descriptor before reading, so what is checked is what is read; the read itself
+/// stops one byte past the limit, so a file that grows or lies about its size still cannot
+/// make us read more.
 pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let metadata = std::fs::metadata(path).map_err(ReadError::Io)?;
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    read_open(file, limit)
+}
+
+/// Opens `path` for reading without blocking and without making a terminal the controlling
+/// one (symlinks are followed: callers decide about them first).
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nonblocking_flags())
+        .open(path)
+}
+
+/// `O_NONBLOCK | O_NOCTTY`, as `open` flags.
+fn nonblocking_flags() -> i32 {
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+    // The flag bits fit an `int`, which is what `open` takes.
+    i32::try_from(flags.bits()).unwrap_or(0)
+}
+
+/// Reads an open file: regular files only, at most `limit` bytes (see [`read_capped`]).
+pub(crate) fn read_open(file: File, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    read_checked(file, &metadata, limit)
+}
+
+/// [`read_open`] with the open file's metadata already at hand.
+pub(crate) fn read_checked(
+    file: File,
+    metadata: &std::fs::Metadata,
+    limit: u64,
+) -> Result<Vec<u8>, ReadError> {
     if !metadata.is_file() {
         return Err(ReadError::NotRegular);
     }
     if metadata.len() > limit {
         return Err(ReadError::TooLarge { limit });
     }
-    let file = File::open(path).map_err(ReadError::Io)?;
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -38,6 +71,30 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge { limit });
     }
     Ok(bytes)
+}
+
+/// Opens `path` only if no component of it is a symlink (Linux `openat2` with
+/// `RESOLVE_NO_SYMLINKS`), without blocking. `None` when that cannot be done, for whatever
+/// reason (a symlink on the way, a missing file, an older kernel): the caller then takes its
+/// careful path, which tells these cases apart.
+#[cfg(target_os = "linux")]
+pub(crate) fn open_without_symlinks(path: &Path) -> Option<File> {
+    use rustix::fs::{CWD, Mode, OFlags, ResolveFlags, openat2};
+    openat2(
+        CWD,
+        path,
+        OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK | OFlags::NOCTTY,
+        Mode::empty(),
+        ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
+    )
+    .ok()
+    .map(File::from)
+}
+
+/// Elsewhere there is no such call: callers always take their careful path.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn open_without_symlinks(_path: &Path) -> Option<File> {
+    None
 }
 
 /// Describes a size limit in words (`1 MiB`, `64 KiB`, `1500 bytes`).
