@@ -12,7 +12,7 @@ use std::sync::Arc;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 
-use catalogc_diagnostics::{Code, Diagnostic, quote};
+use catalogc_diagnostics::{Code, Diagnostic, SourceText, quote};
 use catalogc_model::{Catalog, Kind, ServiceSource};
 
 use crate::limits::Limits;
@@ -41,7 +41,8 @@ pub struct Configuration {
     pub has_catalog_file: bool,
     /// Spans of `catalog.yaml`, to locate findings about its settings.
     pub spans: Arc<SpanMap>,
-    pub sources: BTreeMap<String, Arc<String>>,
+    /// The text of `catalog.yaml`, when it was read.
+    pub sources: BTreeMap<String, SourceText>,
     pub files_read: usize,
 }
 
@@ -104,7 +105,7 @@ pub fn configuration(
     );
     configuration
         .sources
-        .insert(CATALOG_FILE.to_owned(), Arc::new(text.clone()));
+        .insert(CATALOG_FILE.to_owned(), SourceText::from(text.clone()));
     let mut documents = documents.into_iter();
     let Some(document) = documents.next() else {
         if !diagnostics

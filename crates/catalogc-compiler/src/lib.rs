@@ -33,7 +33,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use catalogc_diagnostics::{Diagnostic, Position, Severity, sort_diagnostics};
+use catalogc_diagnostics::{Diagnostic, Position, Severity, SourceText, sort_diagnostics};
 use catalogc_model::{Catalog, RuleLevel, Scorecard, Service, Team};
 
 pub use discover::find_root;
@@ -155,8 +155,9 @@ pub struct Compilation {
     pub scores: score::run::Scores,
     /// Every finding, severity overrides applied, in report order.
     pub diagnostics: Vec<Diagnostic>,
-    /// Texts of the files read, by catalog-relative path (for snippets).
-    pub sources: BTreeMap<String, Arc<String>>,
+    /// Texts of the files read, by catalog-relative path, for snippets: descriptors whole,
+    /// third-party files (inventories, specs, workflows) as the lines findings point at.
+    pub sources: BTreeMap<String, SourceText>,
     /// Number of files read.
     pub files_read: usize,
 }
@@ -272,7 +273,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         configuration
             .sources
             .get(CATALOG_FILE)
-            .map(|text| text.as_ref()),
+            .and_then(SourceText::as_whole),
     ));
 
     // Descriptors and inventory snapshots are independent: load them side by side.
@@ -299,7 +300,9 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             let mut front = Front::default();
             for file in loaded {
                 front.files_read += 1;
-                front.sources.insert(file.path.clone(), file.text);
+                front
+                    .sources
+                    .insert(file.path.clone(), SourceText::Whole(file.text));
                 front.diagnostics.extend(file.diagnostics);
                 front.services.extend(file.services);
                 front.teams.extend(file.teams);
@@ -366,7 +369,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         inventories
             .sources
             .iter()
-            .map(|(k, v)| (k.clone(), Arc::clone(v))),
+            .map(|(k, v)| (k.clone(), v.clone())),
     );
     sources.extend(loaded_sources);
     diagnostics.extend(loaded_diagnostics);
@@ -391,7 +394,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         references
             .sources
             .iter()
-            .map(|(k, v)| (k.clone(), Arc::clone(v))),
+            .map(|(k, v)| (k.clone(), v.clone())),
     );
     let mapping = mapping::map(&services, &inventories, &references, &mut diagnostics);
 
@@ -456,7 +459,7 @@ struct Front {
     services: Vec<Entity<Service>>,
     teams: Vec<Entity<Team>>,
     scorecards: Vec<Entity<Scorecard>>,
-    sources: BTreeMap<String, Arc<String>>,
+    sources: BTreeMap<String, SourceText>,
     diagnostics: Vec<Diagnostic>,
     files_read: usize,
     /// The referenced files and their findings, when they could be read early.

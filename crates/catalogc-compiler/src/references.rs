@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use catalogc_diagnostics::{Code, Diagnostic, quote};
+use catalogc_diagnostics::{Code, Diagnostic, SourceText, quote};
 use catalogc_model::{ApiType, Service};
 use rayon::prelude::*;
 
@@ -19,7 +19,7 @@ use crate::cache::{Key, ParseCache, salt_of};
 use crate::limits::Limits;
 use crate::repo::{FileProblem, lexical, read_in_directory};
 use crate::revision::Revision;
-use crate::source::{decode, describe_bytes};
+use crate::source::{decode, describe_bytes, keep_for_snippets};
 use crate::suggest::did_you_mean;
 use crate::yaml::{self, Mode};
 use crate::{CompileError, Entity, Origin};
@@ -66,8 +66,8 @@ pub struct ServiceFiles {
 pub struct References {
     /// One entry per service, in the order of the services given.
     pub services: Vec<ServiceFiles>,
-    /// Texts of the specs and workflows read (for snippets of findings inside them).
-    pub sources: BTreeMap<String, Arc<String>>,
+    /// The lines of the specs and workflows read that findings point at (for snippets).
+    pub sources: BTreeMap<String, SourceText>,
     pub files_read: usize,
 }
 
@@ -134,14 +134,14 @@ struct Reference {
 }
 
 /// A file's key, display path, what reading it gave, findings inside it, and its text.
-type Outcome = (FileKey, String, Read, Vec<Diagnostic>, Option<Arc<String>>);
+type Outcome = (FileKey, String, Read, Vec<Diagnostic>, Option<SourceText>);
 
 /// What reading a file gave, as the [`crate::cache::ParseCache`] keeps it (never a problem:
 /// whether a file can be read depends on more than its content).
 pub(crate) struct Parsed {
     read: Read,
     found: Vec<Diagnostic>,
-    text: Option<Arc<String>>,
+    text: Option<SourceText>,
 }
 
 impl Read {
@@ -378,7 +378,7 @@ fn read_cached(
     display: &str,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Read, Option<Arc<String>>) {
+) -> (Read, Option<SourceText>) {
     let (parts, kind) = (&key.1, key.2);
     let (blob, bytes) = match location {
         Location::Revision(revision) => match revision.file(&parts.join("/")) {
@@ -440,7 +440,7 @@ fn read_one(
     display: &str,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Read, Option<Arc<String>>) {
+) -> (Read, Option<SourceText>) {
     let bytes = match location {
         Location::Directory(repository) => read_in_directory(repository, parts, limits.spec_bytes),
         Location::Git(repository) => repository.read(parts, limits.spec_bytes),
@@ -461,7 +461,7 @@ fn summarize(
     display: &str,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Read, Option<Arc<String>>) {
+) -> (Read, Option<SourceText>) {
     match kind {
         Kind::Doc => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -482,6 +482,7 @@ fn summarize(
                     };
                 }
             };
+            let before = diagnostics.len();
             let documents = yaml::parse(
                 display,
                 &text,
@@ -499,7 +500,9 @@ fn summarize(
                     diagnostics,
                 )),
             };
-            (read, Some(Arc::new(text)))
+            // Only the summary is kept: no later finding points inside the file.
+            let kept = keep_for_snippets(display, &text, &diagnostics[before..], []);
+            (read, Some(kept))
         }
     }
 }

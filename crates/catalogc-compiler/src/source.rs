@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use catalogc_diagnostics::{Code, Diagnostic, Position, Span};
+use catalogc_diagnostics::{Code, Diagnostic, Position, SourceText, Span};
 
 /// Why a file could not be read.
 #[derive(Debug)]
@@ -95,6 +95,30 @@ pub(crate) fn open_without_symlinks(path: &Path) -> Option<File> {
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn open_without_symlinks(_path: &Path) -> Option<File> {
     None
+}
+
+/// What is kept of a third-party file's `text` for snippets once it is parsed: the lines
+/// `diagnostics` point at in it (primary and related locations) and `more` lines the caller
+/// knows later findings can point at (the entries of an inventory's resources).
+pub fn keep_for_snippets(
+    file: &str,
+    text: &str,
+    diagnostics: &[Diagnostic],
+    more: impl IntoIterator<Item = u32>,
+) -> SourceText {
+    let found = diagnostics.iter().flat_map(|d| {
+        let primary = (d.file.as_deref() == Some(file))
+            .then_some(d.span)
+            .flatten()
+            .map(|span| span.start.line);
+        let related = d
+            .related
+            .iter()
+            .filter(|r| r.file == file)
+            .filter_map(|r| r.span.map(|span| span.start.line));
+        primary.into_iter().chain(related)
+    });
+    SourceText::excerpt(text, found.chain(more))
 }
 
 /// Describes a size limit in words (`1 MiB`, `64 KiB`, `1500 bytes`).

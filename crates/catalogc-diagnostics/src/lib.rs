@@ -8,10 +8,12 @@
 pub mod baseline;
 mod code;
 pub mod render;
+mod source_text;
 
 use std::fmt;
 
 pub use code::Code;
+pub use source_text::{Excerpt, SourceText};
 
 /// How serious a finding is. `rules:` in `catalog.yaml` may change it per code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use catalogc_diagnostics::{Code, Diagnostic, Span, quote};
+use catalogc_diagnostics::{Code, Diagnostic, SourceText, Span, quote};
 use catalogc_model::{Integration, IntegrationType};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -37,7 +37,7 @@ use crate::limits::Limits;
 use crate::repo::FileProblem;
 use crate::resources::Resource;
 use crate::revision::Revision;
-use crate::source::{ReadError, decode, describe_bytes, read_capped};
+use crate::source::{ReadError, decode, describe_bytes, keep_for_snippets, read_capped};
 use crate::yaml::{self, Document, Mode, escape_pointer_segment};
 
 /// Every integration's resources, ready for mapping.
@@ -48,8 +48,9 @@ pub struct Inventories {
     /// Every configured key prefix, even of integrations that produced no resource (so a
     /// mapping to `pagerduty:X` can say "not in the inventory" rather than "no integration").
     pub prefixes: BTreeSet<String>,
-    /// Texts of the snapshot files read, by catalog-relative path (for snippets).
-    pub sources: BTreeMap<String, Arc<String>>,
+    /// What is kept of the snapshot files read, by catalog-relative path: the lines of their
+    /// resources' entries and of the findings inside them (for snippets).
+    pub sources: BTreeMap<String, SourceText>,
     /// Number of distinct snapshot files read.
     pub files_read: usize,
 }
@@ -173,8 +174,8 @@ pub(crate) struct Loaded {
     prefix: Option<String>,
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
-    /// Files read, with their text when it decoded.
-    sources: Vec<(String, Option<Arc<String>>)>,
+    /// Files read, with what is kept of their text when it decoded.
+    sources: Vec<(String, Option<SourceText>)>,
 }
 
 /// The settings a parser needs about its integration.
@@ -304,9 +305,10 @@ fn load_one(
         })
         .collect();
     let mut snapshots = Vec::with_capacity(read.len());
+    let mut texts = Vec::with_capacity(read.len());
     for (snapshot, text, found) in read {
         loaded.diagnostics.extend(found);
-        loaded.sources.push((snapshot.display.clone(), text));
+        texts.push((snapshot.display.clone(), text));
         snapshots.push(snapshot);
     }
 
@@ -324,8 +326,27 @@ fn load_one(
         IntegrationType::Github => github::parse(&snapshots, &context, &mut output),
         IntegrationType::Custom => custom::parse(&snapshots, &context, &mut output),
     }
+    drop(snapshots);
     loaded.diagnostics.extend(output.diagnostics);
     loaded.resources = unique_keys(output.resources, integration_type, &mut loaded.diagnostics);
+    // Exports are large and only their resources' entries can get a finding from now on
+    // (unmapped, duplicated across integrations): keep those lines, drop the rest.
+    loaded.sources = texts
+        .into_iter()
+        .map(|(display, text)| {
+            let kept = text.map(|text| {
+                let entries = loaded
+                    .resources
+                    .iter()
+                    .filter(|resource| resource.file == display)
+                    .flat_map(|resource| {
+                        [resource.span.start.line, resource.label_span.start.line]
+                    });
+                keep_for_snippets(&display, text.as_str(), &loaded.diagnostics, entries)
+            });
+            (display, kept)
+        })
+        .collect();
     if let (Some((cache, _)), Some(key)) = (source.cache, key) {
         cache.put(&cache.inventories, key, Arc::new(loaded.clone()));
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use catalogc_diagnostics::{Code, Diagnostic};
+use catalogc_diagnostics::{Code, Diagnostic, SourceText};
 use serde_json::{Value, json};
 
 use super::*;
@@ -24,6 +24,20 @@ fn fixture_path(relative: &str) -> PathBuf {
 
 fn fixture_text(relative: &str) -> String {
     std::fs::read_to_string(fixture_path(relative)).expect("fixture")
+}
+
+/// The texts of every file below `dir`.
+fn texts_below(dir: &Path) -> Vec<String> {
+    let mut texts = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("fixture directory") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            texts.extend(texts_below(&path));
+        } else {
+            texts.push(std::fs::read_to_string(&path).expect("fixture"));
+        }
+    }
+    texts
 }
 
 fn copy_recursively(from: &Path, to: &Path) {
@@ -291,9 +305,27 @@ fn gateway_deck_dump_becomes_one_resource_per_service() {
     );
 
     assert_eq!(inventories.files_read, 1);
-    assert_eq!(
-        inventories.sources.get(GATEWAY_FILE).map(|t| t.len()),
-        Some(text.len())
+    // Of the export's text only its resources' entry lines are kept, for snippets.
+    let Some(SourceText::Lines(kept)) = inventories.sources.get(GATEWAY_FILE) else {
+        panic!("an excerpt of the export");
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut entries: Vec<u32> = inventories
+        .resources
+        .iter()
+        .flat_map(|r| [r.span.start.line, r.label_span.start.line])
+        .collect();
+    entries.sort_unstable();
+    entries.dedup();
+    assert_eq!(kept.len(), entries.len());
+    for line in entries {
+        assert_eq!(kept.line(line), Some(lines[line as usize - 1]));
+    }
+    assert!(
+        kept.len() < lines.len() / 2,
+        "{} of {} lines",
+        kept.len(),
+        lines.len()
     );
     assert_eq!(inventories.prefixes.iter().collect::<Vec<_>>(), ["gateway"]);
 }
@@ -365,13 +397,17 @@ fn no_secret_from_any_fixture_reaches_the_resources() {
             "{secret:?} leaked into the resources"
         );
     }
-    // The sources map holds the raw texts (for snippets), so the fixtures really do hold the
-    // secrets: the test above is not vacuous.
-    let raw: String = inventories
-        .sources
-        .values()
-        .map(|t| t.to_string())
-        .collect();
+    // The fixtures really do hold the secrets: the test above is not vacuous.
+    let raw: String = [
+        "gateway/prod.deck.yaml",
+        "pagerduty/services.json",
+        "github/repos.json",
+        "custom/datadog-monitors.yaml",
+    ]
+    .into_iter()
+    .map(fixture_text)
+    .chain(texts_below(&fixture_path("mesh")))
+    .collect();
     for secret in SECRETS {
         assert!(raw.contains(secret), "{secret:?} is not in any fixture");
     }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use annotate_snippets::{AnnotationKind, Element, Group, Level, Renderer, Snippet};
 
 use super::Sources;
-use crate::{Diagnostic, Severity, Span, Summary};
+use crate::{Diagnostic, Severity, SourceText, Span, Summary};
 
 /// Renders every diagnostic followed by a summary line.
 pub fn render(
@@ -139,9 +139,11 @@ fn snippet<'a>(
     kind: AnnotationKind,
     label: &'a str,
 ) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
-    let text = sources.text(file)?;
     let line_no = span.start.line as usize;
-    let line = lines.line(file, text, line_no)?;
+    let line = match sources.text(file)? {
+        SourceText::Whole(text) => lines.line(file, text, line_no)?,
+        SourceText::Lines(excerpt) => excerpt.line(span.start.line)?,
+    };
     let start = byte_of_column(line, span.start.column as usize);
     let end = if span.end.line == span.start.line && span.end.column > span.start.column {
         byte_of_column(line, span.end.column as usize)
@@ -203,13 +205,13 @@ mod tests {
     use super::*;
     use crate::{Code, Position};
 
-    fn sources() -> BTreeMap<String, Arc<String>> {
+    fn sources() -> BTreeMap<String, SourceText> {
         let mut map = BTreeMap::new();
         map.insert(
             "repos/billing/service.yaml".to_owned(),
-            Arc::new(String::from(
+            SourceText::whole(Arc::new(String::from(
                 "apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: paymnts\n",
-            )),
+            ))),
         );
         map
     }
@@ -247,6 +249,23 @@ mod tests {
             summary_line(&summary),
             "checked 3 files (1 service): no problems found"
         );
+    }
+
+    #[test]
+    fn excerpts_quote_kept_lines_and_locate_the_others() {
+        let text = "services:\n  - name: a\n    host: a.internal\n  - name: b\n";
+        let mut sources = BTreeMap::new();
+        sources.insert("deck.yaml".to_owned(), SourceText::excerpt(text, [4]));
+        let kept = Diagnostic::new(Code::UnmappedResource, "no service maps `b`")
+            .at("deck.yaml", Span::new(pos(4, 11), pos(4, 12)));
+        let dropped = Diagnostic::new(Code::UnmappedResource, "no service maps `a`")
+            .at("deck.yaml", Span::new(pos(2, 11), pos(2, 12)));
+        let summary = Summary::count(&[kept.clone(), dropped.clone()], 1, 0);
+        let out = render(&[kept, dropped], &sources, &summary, false);
+        assert!(out.contains("4 |   - name: b"), "{out}");
+        assert!(out.contains("^"), "{out}");
+        assert!(out.contains("in deck.yaml:2:11"), "{out}");
+        assert!(!out.contains("name: a"), "{out}");
     }
 
     #[test]

@@ -14,13 +14,13 @@ pub mod sarif;
 
 /// Source texts of the files diagnostics point into, for renderers that quote them.
 pub trait Sources {
-    /// The text of `file` (catalog-relative), if it was read.
-    fn text(&self, file: &str) -> Option<&str>;
+    /// The text of `file` (catalog-relative) as kept, if it was read.
+    fn text(&self, file: &str) -> Option<&crate::SourceText>;
 }
 
-impl Sources for std::collections::BTreeMap<String, std::sync::Arc<String>> {
-    fn text(&self, file: &str) -> Option<&str> {
-        self.get(file).map(|text| text.as_str())
+impl Sources for std::collections::BTreeMap<String, crate::SourceText> {
+    fn text(&self, file: &str) -> Option<&crate::SourceText> {
+        self.get(file)
     }
 }
 
