@@ -227,14 +227,16 @@ fn load_text(
     let Some(text) = text else {
         return loaded;
     };
-    let documents = yaml::parse(
+    let text = Arc::new(text);
+    // Spans are rebuilt from the text for the few descriptors that get a finding.
+    let documents = yaml::parse_deferred(
         display,
         &text,
         Mode::Strict,
         limits.descriptor,
         &mut loaded.diagnostics,
     );
-    loaded.text = Arc::new(text);
+    loaded.text = text;
     if documents.is_empty() && loaded.diagnostics.is_empty() {
         loaded.diagnostics.push(
             Diagnostic::new(Code::EmptyFile, "this file holds no YAML document")

@@ -36,9 +36,32 @@ pub struct Edge {
     /// Every declaration of this edge (a service may both depend on and consume an API of
     /// the same upstream).
     pub origins: Vec<EdgeOrigin>,
-    /// The descriptor declaring it, and the span of its first declaration.
-    pub file: String,
-    pub span: Span,
+    /// The declaring service: its position in the services the graph was resolved from.
+    pub declared_by: usize,
+}
+
+impl Edge {
+    /// The descriptor declaring this edge and the span of its first declaration, given the
+    /// services the graph was resolved from.
+    pub fn location<'s>(&self, services: &'s [Entity<Service>]) -> (&'s str, Span) {
+        let service = &services[self.declared_by];
+        let pointer = match self.origins.first() {
+            Some(EdgeOrigin::DependsOn(position)) => {
+                dependency_pointer(*position, service.value.depends_on.get(*position))
+            }
+            Some(EdgeOrigin::Consumes(position, _)) => format!("/apis/consumes/{position}"),
+            None => String::new(),
+        };
+        (&service.file, service.span(&pointer, false))
+    }
+}
+
+/// The pointer of `dependsOn[position]`'s service name.
+fn dependency_pointer(position: usize, dependency: Option<&Dependency>) -> String {
+    match dependency {
+        Some(Dependency::Detailed(_)) => format!("/dependsOn/{position}/service"),
+        _ => format!("/dependsOn/{position}"),
+    }
 }
 
 /// The dependency graph of the catalog's services.
@@ -73,7 +96,7 @@ impl Graph {
         let providers = api_providers(services, diagnostics);
         // The first descriptor of each name owns the node; duplicates are reported elsewhere.
         let mut seen = vec![false; names.len()];
-        for service in services {
+        for (declared_by, service) in services.iter().enumerate() {
             let Some(from) = index(&service.value.name) else {
                 continue;
             };
@@ -83,12 +106,15 @@ impl Graph {
             let mut edges: BTreeMap<usize, Edge> = BTreeMap::new();
             for (position, dependency) in service.value.depends_on.iter().enumerate() {
                 let target = dependency.service();
-                let pointer = match dependency {
-                    Dependency::Name(_) => format!("/dependsOn/{position}"),
-                    Dependency::Detailed(_) => format!("/dependsOn/{position}/service"),
+                // Spans are looked up for findings only (descriptors' spans are rebuilt on
+                // demand; see `yaml::parse_deferred`).
+                let located = || {
+                    let pointer = dependency_pointer(position, Some(dependency));
+                    let span = service.span(&pointer, false);
+                    (pointer, span)
                 };
-                let span = service.span(&pointer, false);
                 let Some(to) = index(target) else {
+                    let (pointer, span) = located();
                     let mut finding = Diagnostic::new(
                         Code::UnknownService,
                         format!(
@@ -110,6 +136,7 @@ impl Graph {
                     continue;
                 };
                 if to == from {
+                    let (pointer, span) = located();
                     diagnostics.push(
                         Diagnostic::new(
                             Code::SelfDependency,
@@ -132,8 +159,7 @@ impl Graph {
                         kind,
                         critical,
                         origins: vec![EdgeOrigin::DependsOn(position)],
-                        file: service.file.clone(),
-                        span,
+                        declared_by,
                     });
             }
             let consumes = service
@@ -143,9 +169,9 @@ impl Graph {
                 .map(|a| a.consumes.as_slice())
                 .unwrap_or_default();
             for (position, api) in consumes.iter().enumerate() {
-                let pointer = format!("/apis/consumes/{position}");
-                let span = service.span(&pointer, false);
                 let Some(provider) = providers.get(api.as_str()) else {
+                    let pointer = format!("/apis/consumes/{position}");
+                    let span = service.span(&pointer, false);
                     let mut finding = Diagnostic::new(
                         Code::UnknownApi,
                         format!(
@@ -182,8 +208,7 @@ impl Graph {
                         kind: DependencyKind::Sync,
                         critical: true,
                         origins: vec![origin],
-                        file: service.file.clone(),
-                        span,
+                        declared_by,
                     });
             }
             for (to, edge) in edges {
@@ -192,7 +217,7 @@ impl Graph {
         }
         let resolved = Graph { graph, names };
         resolved.report_deprecated(services, diagnostics);
-        resolved.report_cycles(diagnostics);
+        resolved.report_cycles(services, diagnostics);
         resolved
     }
 
@@ -370,6 +395,7 @@ impl Graph {
             if retiring(source) || !retiring(target) {
                 continue;
             }
+            let (file, span) = edge.location(services);
             diagnostics.push(
                 Diagnostic::new(
                     Code::DeprecatedDependency,
@@ -379,7 +405,7 @@ impl Graph {
                         target.as_str()
                     ),
                 )
-                .at(&edge.file, edge.span)
+                .at(file, span)
                 .with_help(format!(
                     "move `{from}` off `{to}` before it is switched off"
                 )),
@@ -390,7 +416,7 @@ impl Graph {
     /// Reports each cycle of synchronous dependencies once: for every strongly connected
     /// component of more than one service, the shortest cycle through its first service (by
     /// name), with every edge.
-    fn report_cycles(&self, diagnostics: &mut Vec<Diagnostic>) {
+    fn report_cycles(&self, services: &[Entity<Service>], diagnostics: &mut Vec<Diagnostic>) {
         // Asynchronous dependencies (events, queues) do not make a call cycle.
         let sync = petgraph::visit::EdgeFiltered::from_fn(&self.graph, |edge| {
             edge.weight().kind == DependencyKind::Sync
@@ -420,11 +446,12 @@ impl Graph {
             let Some(first) = steps.first() else {
                 continue;
             };
+            let (file, span) = first.location(services);
             let mut diagnostic = Diagnostic::new(
                 Code::DependencyCycle,
                 format!("services depend on each other in a cycle: {}", names.join(" → ")),
             )
-            .at(&first.file, first.span)
+            .at(file, span)
             .with_help(if members.len() > path.len() - 1 {
                 format!(
                     "break the cycle by removing or making asynchronous one of these dependencies; {} services are involved in all",
@@ -434,9 +461,10 @@ impl Graph {
                 "break the cycle by removing or making asynchronous one of these dependencies".to_owned()
             });
             for (step, pair) in steps.iter().zip(path.windows(2)).skip(1) {
+                let (file, span) = step.location(services);
                 diagnostic = diagnostic.with_related(
-                    &step.file,
-                    Some(step.span),
+                    file,
+                    Some(span),
                     format!(
                         "`{}` depends on `{}` here",
                         self.names[pair[0]], self.names[pair[1]]

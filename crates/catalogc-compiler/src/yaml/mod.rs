@@ -103,12 +103,54 @@ pub struct NodeSpan {
 /// allocation per node). Most documents are never asked for a span (a file without
 /// findings), so the lookup index, a hash table of entry numbers, is built on the first
 /// lookup after [`SpanMap::finish`].
+///
+/// Descriptors go further ([`parse_deferred`]): their spans are not recorded at all while
+/// loading, only the text and the document's place in it; the first lookup parses the text
+/// again, recording spans this time (the same text, mode and limits give the same spans).
+/// A catalog's descriptors are loaded by the thousand and asked for a span a handful of
+/// times, so this saves a span entry and a pointer string per node of every descriptor.
 #[derive(Debug, Clone, Default)]
 pub struct SpanMap {
     text: String,
     entries: Vec<SpanEntry>,
     finished: bool,
     index: std::sync::OnceLock<hashbrown::HashTable<u32>>,
+    /// Set for spans not recorded while loading: where to rebuild them from.
+    deferred: Option<std::sync::Arc<Deferred>>,
+}
+
+/// What a deferred [`SpanMap`] is rebuilt from, and the rebuilt map.
+#[derive(Debug)]
+struct Deferred {
+    file: Box<str>,
+    text: std::sync::Arc<String>,
+    /// The document's index among those [`parse`] returns for the text.
+    document: usize,
+    mode: Mode,
+    limits: StructureLimits,
+    spans: std::sync::OnceLock<SpanMap>,
+}
+
+impl Deferred {
+    fn spans(&self) -> &SpanMap {
+        self.spans.get_or_init(|| {
+            // The text parsed cleanly before (or it would not be deferred): its findings
+            // were reported then.
+            let mut ignored = Vec::new();
+            parse_yaml(
+                &self.file,
+                &self.text,
+                self.mode,
+                self.limits,
+                true,
+                &mut ignored,
+            )
+            .into_iter()
+            .nth(self.document)
+            .map(|document| document.spans)
+            .unwrap_or_default()
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -151,8 +193,25 @@ impl SpanMap {
         })
     }
 
+    /// The recorded spans: these, or for a deferred map the rebuilt ones.
+    fn recorded(&self) -> &SpanMap {
+        match &self.deferred {
+            Some(deferred) => deferred.spans(),
+            None => self,
+        }
+    }
+
+    /// Whether the spans are rebuilt on the first lookup (see [`parse_deferred`]).
+    pub fn is_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+
     /// The span of the node at `pointer`, if it was written in the source.
     pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
+        self.recorded().get_recorded(pointer)
+    }
+
+    fn get_recorded(&self, pointer: &str) -> Option<NodeSpan> {
         if self.finished {
             let number = self.index().find(pointer_hash(pointer), |&number: &u32| {
                 self.key(&self.entries[number as usize]) == pointer
@@ -190,11 +249,11 @@ impl SpanMap {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.recorded().entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.recorded().entries.is_empty()
     }
 
     fn insert(&mut self, pointer: &str, span: NodeSpan) {
@@ -256,14 +315,59 @@ pub fn parse(
             .filter(|d| !d.value.is_null())
             .collect();
     }
+    parse_yaml(file, text, mode, limits, true, diagnostics)
+}
+
+/// [`parse`] of YAML (descriptors; lenient JSON is not taken apart this way) without
+/// recording spans: each document's [`SpanMap`] is rebuilt from `text` on its first lookup.
+/// A file with findings while loading is parsed again at once with its spans (its findings
+/// may point at other nodes, like a duplicate key's first entry).
+pub fn parse_deferred(
+    file: &str,
+    text: &std::sync::Arc<String>,
+    mode: Mode,
+    limits: StructureLimits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Document> {
+    let before = diagnostics.len();
+    let mut documents = parse_yaml(file, text, mode, limits, false, diagnostics);
+    if diagnostics.len() > before {
+        diagnostics.truncate(before);
+        return parse_yaml(file, text, mode, limits, true, diagnostics);
+    }
+    for (index, document) in documents.iter_mut().enumerate() {
+        document.spans = SpanMap {
+            deferred: Some(std::sync::Arc::new(Deferred {
+                file: file.into(),
+                text: std::sync::Arc::clone(text),
+                document: index,
+                mode,
+                limits,
+                spans: std::sync::OnceLock::new(),
+            })),
+            ..SpanMap::default()
+        };
+    }
+    documents
+}
+
+/// Parses YAML (not the JSON fast path), recording spans when `spans` is set.
+fn parse_yaml(
+    file: &str,
+    text: &str,
+    mode: Mode,
+    limits: StructureLimits,
+    spans: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Document> {
     let outcome = crate::contain_panic(|| {
         // The fast path for common block YAML; anything it does not handle (and every
         // error) goes to the full parser, from the start.
-        let mut builder = Builder::new(file, text, mode, limits);
+        let mut builder = Builder::new(file, text, mode, limits, spans);
         if fast::scan(text, &mut |event, span| builder.handle(event, span))
             == Err(fast::Stop::Unsupported)
         {
-            builder = Builder::new(file, text, mode, limits);
+            builder = Builder::new(file, text, mode, limits, spans);
             builder.run();
         }
         (builder.documents, builder.diagnostics)
@@ -344,6 +448,8 @@ struct Builder<'t> {
     text: &'t str,
     mode: Mode,
     limits: StructureLimits,
+    /// Whether spans are recorded (see [`parse_deferred`]).
+    record_spans: bool,
     documents: Vec<Document>,
     diagnostics: Vec<Diagnostic>,
     // State of the current document.
@@ -361,12 +467,19 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(file: &'t str, text: &'t str, mode: Mode, limits: StructureLimits) -> Self {
+    fn new(
+        file: &'t str,
+        text: &'t str,
+        mode: Mode,
+        limits: StructureLimits,
+        record_spans: bool,
+    ) -> Self {
         Builder {
             file,
             text,
             mode,
             limits,
+            record_spans,
             documents: Vec::new(),
             diagnostics: Vec::new(),
             frames: Vec::new(),
@@ -567,7 +680,10 @@ impl<'t> Builder<'t> {
     }
 
     fn record_span(&mut self, slot: &Slot, value: Span) {
-        if self.discard_depth > 0 || self.frames.len() as u32 > self.limits.max_span_depth {
+        if !self.record_spans
+            || self.discard_depth > 0
+            || self.frames.len() as u32 > self.limits.max_span_depth
+        {
             return;
         }
         let key = match slot {

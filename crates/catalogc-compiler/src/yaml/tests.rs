@@ -385,3 +385,212 @@ fn json_fast_path_checks_skipped_values() {
         "{diagnostics:?}"
     );
 }
+
+/// Every pointer with a recorded span, in document order.
+fn recorded_pointers(spans: &SpanMap) -> Vec<String> {
+    spans
+        .entries
+        .iter()
+        .map(|entry| spans.key(entry).to_owned())
+        .collect()
+}
+
+/// `parse_deferred` of `text` gives the values of `parse`, records no span while loading,
+/// and answers every lookup as the recorded map does.
+fn assert_deferred_agrees(file: &str, text: &str) {
+    let mut eager_found = Vec::new();
+    let eager = parse(
+        file,
+        text,
+        Mode::Strict,
+        StructureLimits::DESCRIPTOR,
+        &mut eager_found,
+    );
+    let mut deferred_found = Vec::new();
+    let shared = std::sync::Arc::new(text.to_owned());
+    let deferred = parse_deferred(
+        file,
+        &shared,
+        Mode::Strict,
+        StructureLimits::DESCRIPTOR,
+        &mut deferred_found,
+    );
+    assert_eq!(eager_found, deferred_found, "{file}");
+    assert_eq!(eager.len(), deferred.len(), "{file}");
+    for (eager, deferred) in eager.iter().zip(&deferred) {
+        assert_eq!(eager.value, deferred.value, "{file}");
+        assert_eq!(eager.start, deferred.start, "{file}");
+        assert_eq!(eager.reported, deferred.reported, "{file}");
+        if !eager_found.is_empty() {
+            // A file with findings is parsed with its spans at once.
+            assert!(!deferred.spans.is_deferred(), "{file}");
+        } else {
+            assert!(deferred.spans.is_deferred(), "{file}");
+            assert!(
+                deferred.spans.entries.is_empty(),
+                "{file}: recorded while loading"
+            );
+        }
+        let pointers = recorded_pointers(&eager.spans);
+        assert_eq!(eager.spans.len(), deferred.spans.len(), "{file}");
+        for pointer in pointers.iter().chain([&"/no/such/node".to_owned()]) {
+            assert_eq!(
+                eager.spans.get(pointer),
+                deferred.spans.get(pointer),
+                "{file}: {pointer}"
+            );
+            assert_eq!(
+                eager.spans.span_for(pointer, true),
+                deferred.spans.span_for(pointer, true),
+                "{file}: {pointer}"
+            );
+        }
+    }
+}
+
+#[test]
+fn deferred_spans_are_the_spans_parse_records() {
+    for (name, text) in [
+        (
+            "block.yaml",
+            "name: billing\nowner: payments\ndependsOn:\n  - ledger\n  - {service: tax, kind: async}\nlabels: {a: b}\n",
+        ),
+        (
+            "literal.yaml",
+            "name: x\ndescription: |\n  Two\n  lines\nlinks:\n  - {title: a, url: 'https://x.example'}\n",
+        ),
+        (
+            "documents.yaml",
+            "---\nname: a\n---\n---\nname: b\ntags: [x, y]\n",
+        ),
+        // Anchors and folded scalars take saphyr-parser's path.
+        (
+            "anchors.yaml",
+            "base: &b {tier: 1}\nservice: *b\nnote: >\n  folded\n  text\n",
+        ),
+        ("escaped.yaml", "\"a/b\": 1\n\"c~d\": {e: 2}\n"),
+    ] {
+        assert_deferred_agrees(name, text);
+    }
+}
+
+#[test]
+fn deferred_spans_agree_on_the_example_catalog() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog-example");
+    let mut stack = vec![root];
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("directory").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                let text = std::fs::read_to_string(&path).expect("text");
+                assert_deferred_agrees(&path.display().to_string(), &text);
+                files += 1;
+            }
+        }
+    }
+    assert!(files > 30, "only {files} files");
+}
+
+#[test]
+fn a_descriptor_with_findings_is_parsed_with_its_spans() {
+    let text = std::sync::Arc::new("name: a\nowner: x\nname: b\n".to_owned());
+    let mut found = Vec::new();
+    let documents = parse_deferred(
+        "f.yaml",
+        &text,
+        Mode::Strict,
+        StructureLimits::DESCRIPTOR,
+        &mut found,
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, Code::DuplicateKey);
+    // The first entry is shown beside the duplicate, as without deferral.
+    let related = found[0].related.first().and_then(|r| r.span).map(at);
+    assert_eq!(related, Some(((1, 1), (1, 5))));
+    assert!(!documents[0].spans.is_deferred());
+    assert_eq!(
+        documents[0].spans.get("/owner").map(|s| at(s.value)),
+        Some(((2, 8), (2, 9)))
+    );
+}
+
+/// Checks every span the JSON fast path records for `text` against positions counted from
+/// the start of the text: the line, the column (characters since the line's start) and the
+/// character offset must describe the same place.
+fn assert_json_positions_exact(
+    name: &str,
+    text: &str,
+    keep_fields: Option<&'static [&'static str]>,
+) {
+    let limits = StructureLimits {
+        keep_fields,
+        ..StructureLimits::THIRD_PARTY
+    };
+    let json::Outcome::Parsed(Some(document), _) = json::parse(name, text, limits) else {
+        panic!("{name}: not parsed as JSON");
+    };
+    // Line and column of every character offset, and of the end of the text.
+    let mut places = Vec::with_capacity(text.len() + 1);
+    let (mut line, mut column) = (1u32, 1u32);
+    for c in text.chars() {
+        places.push((line, column));
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    places.push((line, column));
+    let check = |position: Position, what: &str| {
+        assert_eq!(
+            places.get(position.offset as usize).copied(),
+            Some((position.line, position.column)),
+            "{name}: {what} at offset {}",
+            position.offset
+        );
+    };
+    assert!(!document.spans.is_empty(), "{name}: no spans");
+    for entry in &document.spans.entries {
+        let pointer = document.spans.key(entry);
+        check(entry.span.value.start, pointer);
+        check(entry.span.value.end, pointer);
+        if let Some(key) = entry.span.key {
+            check(key.start, pointer);
+            check(key.end, pointer);
+        }
+    }
+    check(document.start, "the document");
+}
+
+#[test]
+fn json_fast_path_positions_count_lines_columns_and_characters() {
+    let long = "ä".repeat(70) + &"x".repeat(200);
+    let texts = [
+        ("one-line.json", "{\"a\": 1, \"b\": [true, false, null], \"c\": {\"d\": \"e\"}}".to_owned()),
+        (
+            "unicode.json",
+            "{\n  \"name\": \"caf\u{e9} \\u00e9\\ud83d\\ude00 😀\",\n  \"list\": [1, -2.5, {\"ké\": \"v\"}]\n}\n".to_owned(),
+        ),
+        (
+            "long-strings.json",
+            format!("[\n  \"{long}\",\n  {{\"{long}\": \"{long}\\n\\t\\\"\"}},\n\t\"end\"\r\n]"),
+        ),
+        (
+            "skipped.json",
+            format!("[{{\"id\": 1, \"skip\": {{\"x\": [\"{long}\", 2, {{\"y\": \"\\u00e9\"}}]}}, \"name\": \"after é\"}}]"),
+        ),
+    ];
+    for (name, text) in &texts {
+        assert_json_positions_exact(name, text, None);
+        assert_json_positions_exact(name, text, Some(&["id", "name"]));
+    }
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/inventory/testdata");
+    for fixture in ["pagerduty/services.json", "github/repos.json"] {
+        let text = std::fs::read_to_string(fixtures.join(fixture)).expect("fixture");
+        assert_json_positions_exact(fixture, &text, None);
+        assert_json_positions_exact(fixture, &text, Some(&["id", "name", "full_name", "status"]));
+    }
+}
