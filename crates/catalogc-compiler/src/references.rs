@@ -483,7 +483,9 @@ fn summarize(
                 }
             };
             let before = diagnostics.len();
-            let documents = yaml::parse(
+            // Spans are rebuilt only for a file that gets a finding.
+            let text = Arc::new(text);
+            let documents = yaml::parse_deferred(
                 display,
                 &text,
                 Mode::Lenient,

@@ -114,9 +114,45 @@ impl Parser<'_> {
     }
 
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.bump();
+        loop {
+            match self.peek() {
+                Some(b' ') => {
+                    // Indentation: a run of spaces moves the column by its length.
+                    let run = self.text[self.pos..]
+                        .iter()
+                        .take_while(|&&b| b == b' ')
+                        .count();
+                    self.advance_plain(run);
+                }
+                Some(b'\t' | b'\n' | b'\r') => self.bump(),
+                _ => return,
+            }
         }
+    }
+
+    /// Moves over `run` bytes known to be printable ASCII other than a line feed: one column
+    /// and one character each.
+    fn advance_plain(&mut self, run: usize) {
+        self.pos += run;
+        self.column += run as u32;
+        self.offset += run as u32;
+    }
+
+    /// The length of the run of printable ASCII from here that needs no attention inside a
+    /// string (no `"`, `\\`, control character or non-ASCII byte), tested 16 bytes at a time.
+    fn plain_ascii_run(&self) -> usize {
+        fn stops(b: u8) -> bool {
+            (b == b'"') | (b == b'\\') | !(0x20..0x80).contains(&b)
+        }
+        let rest = &self.text[self.pos..];
+        let mut run = 0;
+        for block in rest.chunks(16) {
+            if block.iter().fold(false, |any, &b| any | stops(b)) {
+                return run + block.iter().position(|&b| stops(b)).unwrap_or(block.len());
+            }
+            run += block.len();
+        }
+        run
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), Stop> {
@@ -252,13 +288,7 @@ impl Parser<'_> {
         loop {
             // Plain ASCII runs advance one column per byte, with no newline inside (raw
             // control characters end the run): count them at once.
-            let run = self.text[self.pos..]
-                .iter()
-                .take_while(|&&b| b != b'"' && b != b'\\' && (0x20..0x80).contains(&b))
-                .count();
-            self.pos += run;
-            self.column += run as u32;
-            self.offset += run as u32;
+            self.advance_plain(self.plain_ascii_run());
             match self.peek() {
                 Some(b'"') => {
                     self.bump();
@@ -409,11 +439,12 @@ impl Parser<'_> {
         loop {
             // Copy the run of plain characters at once.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
+            loop {
+                self.advance_plain(self.plain_ascii_run());
+                match self.peek() {
+                    Some(b) if b >= 0x80 => self.bump(),
+                    _ => break,
                 }
-                self.bump();
             }
             out.push_str(&self.source[run_start..self.pos]);
             match self.peek() {

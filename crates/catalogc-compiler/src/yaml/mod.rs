@@ -288,7 +288,9 @@ pub struct Document {
 
 /// Escapes one JSON pointer segment (RFC 6901).
 pub fn escape_pointer_segment(segment: &str) -> Cow<'_, str> {
-    if segment.contains(['~', '/']) {
+    // A byte test: `str::contains` with a set of characters goes through a generic searcher,
+    // and this runs for every mapping key of every file.
+    if segment.bytes().any(|b| b == b'~' || b == b'/') {
         Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
     } else {
         Cow::Borrowed(segment)
@@ -306,7 +308,7 @@ pub fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Document> {
     if mode == Mode::Lenient
-        && matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+        && looks_like_json(text)
         && let json::Outcome::Parsed(document, found) = json::parse(file, text, limits)
     {
         diagnostics.extend(found);
@@ -318,10 +320,10 @@ pub fn parse(
     parse_yaml(file, text, mode, limits, true, diagnostics)
 }
 
-/// [`parse`] of YAML (descriptors; lenient JSON is not taken apart this way) without
-/// recording spans: each document's [`SpanMap`] is rebuilt from `text` on its first lookup.
-/// A file with findings while loading is parsed again at once with its spans (its findings
-/// may point at other nodes, like a duplicate key's first entry).
+/// [`parse`] without recording spans: each document's [`SpanMap`] is rebuilt from `text` on
+/// its first lookup. A file with findings while loading is parsed again at once with its
+/// spans (its findings may point at other nodes, like a duplicate key's first entry), and so
+/// is JSON read in lenient mode (its fast path records spans cheaply).
 pub fn parse_deferred(
     file: &str,
     text: &std::sync::Arc<String>,
@@ -329,6 +331,9 @@ pub fn parse_deferred(
     limits: StructureLimits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Document> {
+    if mode == Mode::Lenient && looks_like_json(text) {
+        return parse(file, text, mode, limits, diagnostics);
+    }
     let before = diagnostics.len();
     let mut documents = parse_yaml(file, text, mode, limits, false, diagnostics);
     if diagnostics.len() > before {
@@ -349,6 +354,11 @@ pub fn parse_deferred(
         };
     }
     documents
+}
+
+/// Whether lenient loading tries the JSON fast path first.
+fn looks_like_json(text: &str) -> bool {
+    matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
 }
 
 /// Parses YAML (not the JSON fast path), recording spans when `spans` is set.
