@@ -103,6 +103,63 @@ const TYPE_NAMES: [&str; 10] = [
 /// CEL as the scorecard rule language. Cheap to share: the standard environment is built once.
 pub struct CelEngine {
     env: Arc<Env>,
+    /// The thread expressions are parsed on, started by the first compile.
+    parser: std::sync::OnceLock<Result<ParserThread, String>>,
+}
+
+/// A parse to run: the expression and where to send the result.
+type ParseJob = (String, std::sync::mpsc::Sender<Result<CelRule, RuleError>>);
+
+/// One thread with a large stack that parses every expression of an engine in turn (see
+/// [`PARSER_STACK`]). Starting a thread with such a stack costs about as much as parsing a
+/// dozen expressions, so one is started per engine rather than one per expression; it ends
+/// when the engine is dropped.
+struct ParserThread {
+    jobs: std::sync::mpsc::Sender<ParseJob>,
+}
+
+impl ParserThread {
+    fn start() -> Result<ParserThread, String> {
+        let (jobs, queue) = std::sync::mpsc::channel::<ParseJob>();
+        std::thread::Builder::new()
+            .name("cel-parser".to_owned())
+            .stack_size(PARSER_STACK)
+            .spawn(move || {
+                for (source, reply) in queue {
+                    // The parser recurses deeply per level of the grammar, and a parse tree
+                    // that passed the scan may still be thousands of nodes deep (`a.f().f()…`),
+                    // which dropping it also recurses through: parse, measure and drop a
+                    // rejected tree all here.
+                    let result = contain_panic(|| parse(&source)).unwrap_or_else(|| {
+                        Err(rule_error(
+                            &source,
+                            Location::Start,
+                            "the expression could not be parsed: the CEL parser failed on it \
+                             (a defect of the parser; please report it)",
+                        ))
+                    });
+                    // The compile waiting for it may have gone (nothing else to do then).
+                    let _ = reply.send(result);
+                }
+            })
+            .map(|_| ParserThread { jobs })
+            .map_err(|error| error.to_string())
+    }
+
+    fn parse(&self, source: &str) -> Result<CelRule, RuleError> {
+        let failed = || {
+            rule_error(
+                source,
+                Location::Start,
+                "the expression could not be parsed: the parser thread failed",
+            )
+        };
+        let (reply, result) = std::sync::mpsc::channel();
+        self.jobs
+            .send((source.to_owned(), reply))
+            .map_err(|_| failed())?;
+        result.recv().map_err(|_| failed())?
+    }
 }
 
 impl std::fmt::Debug for CelEngine {
@@ -122,6 +179,7 @@ impl CelEngine {
         CelEngine {
             // The environment `Program::compile` parses for: the standard functions and macros.
             env: Arc::new(Env::stdlib()),
+            parser: std::sync::OnceLock::new(),
         }
     }
 }
@@ -204,33 +262,8 @@ impl RuleEngine for CelEngine {
 
     fn compile(&self, source: &str) -> Result<CelRule, RuleError> {
         scan(source)?;
-        // The parser recurses deeply per level of the grammar, and a parse tree that passed
-        // the scan may still be thousands of nodes deep (`a.f().f()…`), which dropping it also
-        // recurses through: parse, measure and drop a rejected tree all on a large stack.
-        let parsed = std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .name("cel-parser".to_owned())
-                .stack_size(PARSER_STACK)
-                .spawn_scoped(scope, || {
-                    contain_panic(|| parse(source)).unwrap_or_else(|| {
-                        Err(rule_error(
-                            source,
-                            Location::Start,
-                            "the expression could not be parsed: the CEL parser failed on it \
-                             (a defect of the parser; please report it)",
-                        ))
-                    })
-                })
-                .map(|handle| handle.join())
-        });
-        match parsed {
-            Ok(Ok(result)) => result,
-            // `contain_panic` catches every panic of the parser; this is the thread itself.
-            Ok(Err(_)) => Err(rule_error(
-                source,
-                Location::Start,
-                "the expression could not be parsed: the parser thread failed",
-            )),
+        match self.parser.get_or_init(ParserThread::start) {
+            Ok(parser) => parser.parse(source),
             Err(error) => Err(rule_error(
                 source,
                 Location::Start,
