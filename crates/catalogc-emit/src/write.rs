@@ -11,7 +11,7 @@
 
 use std::fmt;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -157,7 +157,20 @@ fn stage_bundle(
     let mut bundle = bundle(compilation);
     bundle.events = events.to_vec();
     interrupted()?;
-    written.push(write("catalog.json", &pretty(&bundle))?);
+    // Each service entry is serialized once, in parallel, for both its own file and
+    // catalog.json (where it is indented two levels deeper).
+    let entries: Vec<Vec<u8>> = bundle
+        .services
+        .par_iter()
+        .map(|service| serde_json::to_vec_pretty(service).unwrap_or_default())
+        .collect();
+    let services = std::mem::take(&mut bundle.services);
+    let shell = pretty(&bundle);
+    bundle.services = services;
+    let path = stage.join("catalog.json");
+    write_catalog_json(&path, &shell, &entries).map_err(io_error(&path))?;
+    drop(shell);
+    written.push("catalog.json".to_owned());
     let view = View::all(compilation);
     written.push(write("graph.dot", view.dot().as_bytes())?);
     written.push(write("graph.mmd", view.mermaid().as_bytes())?);
@@ -167,7 +180,8 @@ fn stage_bundle(
     let per_service: Vec<Result<String, EmitError>> = bundle
         .services
         .par_iter()
-        .map(|service| {
+        .zip(entries.par_iter())
+        .map(|(service, entry)| {
             interrupted()?;
             // Names match `^[a-z0-9-]+$` (validated); anything else never becomes a path.
             let name = service.name.as_str();
@@ -181,7 +195,10 @@ fn stage_bundle(
                     reason: format!("`{name}` is not a safe file name"),
                 });
             }
-            write(&format!("services/{name}.json"), &pretty(service))
+            let mut bytes = Vec::with_capacity(entry.len() + 1);
+            bytes.extend_from_slice(entry);
+            bytes.push(b'\n');
+            write(&format!("services/{name}.json"), &bytes)
         })
         .collect();
     for file in per_service {
@@ -226,6 +243,38 @@ fn stage_site(
         .into_iter()
         .map(|path| format!("site/{path}"))
         .collect())
+}
+
+/// Writes `catalog.json`: `shell` (the bundle without its services, as [`pretty`] writes
+/// it) with `entries` (each service pretty-printed on its own) as its `services`. The same
+/// bytes as pretty-printing the whole bundle: the pretty printer indents a value nested two
+/// levels deep by four more spaces on every line but the first, and JSON strings hold no raw
+/// line breaks, so the only line of `shell` that starts with two spaces and `"services"` is
+/// the top-level key.
+fn write_catalog_json(path: &Path, shell: &[u8], entries: &[Vec<u8>]) -> io::Result<()> {
+    const KEY: &[u8] = b"\n  \"services\": []";
+    let at = (!entries.is_empty())
+        .then(|| shell.windows(KEY.len()).position(|w| w == KEY))
+        .flatten();
+    let Some(at) = at else {
+        return fs::write(path, shell);
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+    out.write_all(&shell[..at])?;
+    out.write_all(b"\n  \"services\": [")?;
+    for (index, entry) in entries.iter().enumerate() {
+        out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
+        let mut rest = entry.as_slice();
+        while let Some(newline) = memchr::memchr(b'\n', rest) {
+            out.write_all(&rest[..newline])?;
+            out.write_all(b"\n    ")?;
+            rest = &rest[newline + 1..];
+        }
+        out.write_all(rest)?;
+    }
+    out.write_all(b"\n  ]")?;
+    out.write_all(&shell[at + KEY.len()..])?;
+    out.flush()
 }
 
 fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
@@ -284,4 +333,56 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
 fn exchange_unsupported(error: &io::Error) -> bool {
     matches!(error.raw_os_error(), Some(22) | Some(38) | Some(95))
         || error.kind() == io::ErrorKind::Unsupported
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use catalogc_compiler::{CompileOptions, compile};
+
+    use super::*;
+
+    /// catalog.json put together from separately printed service entries is byte for byte
+    /// the whole bundle pretty-printed, with services (the example catalog, scored, and the
+    /// hostile site fixture with its odd strings) and without.
+    #[test]
+    fn catalog_json_from_entries_is_the_pretty_bundle() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for root in [
+            manifest.join("../../catalog-example"),
+            manifest.join("tests/fixtures/site-hostile"),
+        ] {
+            let compilation = compile(&CompileOptions {
+                date: Some("2026-12-31".to_owned()),
+                score: true,
+                ..CompileOptions::check(root.clone())
+            })
+            .expect("compiles");
+            let mut bundle = bundle(&compilation);
+            assert!(!bundle.services.is_empty(), "{}", root.display());
+            for services in [bundle.services.clone(), Vec::new()] {
+                bundle.services = services;
+                let entries: Vec<Vec<u8>> = bundle
+                    .services
+                    .iter()
+                    .map(|s| serde_json::to_vec_pretty(s).expect("serializes"))
+                    .collect();
+                let expected = pretty(&bundle);
+                let services = std::mem::take(&mut bundle.services);
+                let shell = pretty(&bundle);
+                bundle.services = services;
+                let path = dir.path().join("catalog.json");
+                write_catalog_json(&path, &shell, &entries).expect("writes");
+                let written = fs::read(&path).expect("reads");
+                assert!(
+                    written == expected,
+                    "{}: {} services",
+                    root.display(),
+                    bundle.services.len()
+                );
+            }
+        }
+    }
 }

@@ -26,7 +26,14 @@
 //!
 //! Variables are bound once per service as CEL values (JSON integers as signed integers,
 //! `today` as a timestamp) and lent to each evaluation through a [`VariableResolver`]: the
-//! crate's `add_variable*` would deep-copy them into every evaluation.
+//! crate's `add_variable*` would deep-copy them into every evaluation. Their lists and maps
+//! are [`Shared`]: converted once per service, team and resource, a copy is a reference
+//! count, so a service's dependencies and a comprehension's variable cost no deep copies.
+//! Only the fields expressions read are bound when that is all they read of a variable or
+//! of a list's entries ([`CelRule::fields`], [`CelRule::element_fields`]).
+//!
+//! The work estimate (below) only grows with the data: a rule is admitted once per
+//! power-of-two rounding of the data it reads, not walked for every service.
 //!
 //! The crate panics on some malformed trees (`Can't evaluate Unspecified Expr`); parsing and
 //! evaluation run inside [`crate::contain_panic`], so a defect of the crate becomes an error
@@ -189,9 +196,62 @@ impl CelEngine {
 pub struct CelRule {
     program: Program,
     shape: Shape,
+    /// Data measurements, rounded up (see [`CelRule::work_admitted`]), the work estimate was
+    /// found within [`MAX_STEPS`] for.
+    admitted: std::sync::RwLock<std::collections::HashSet<[u8; 18]>>,
 }
 
+/// Most entries of [`CelRule::admitted`]: a few dozen distinct roundings are typical.
+const MAX_ADMITTED: usize = 4_096;
+
 impl CelRule {
+    /// Whether the work estimate is known to be within [`MAX_STEPS`] for `data` without
+    /// walking the expression: the estimate only grows with the data, so passing for the data
+    /// of the variables the rule reads rounded up to powers of two means passing for `data`.
+    /// Few services differ once rounded, so the walk runs a few times per rule, not once per
+    /// service; `false` means the exact estimate has to decide.
+    fn work_admitted(&self, data: &[DataExtent; 6]) -> bool {
+        // Each measurement as the exponent of the power of two at or above it.
+        let exponent = |n: u128| match n {
+            0 | 1 => 0,
+            n => (128 - (n - 1).leading_zeros()) as u8,
+        };
+        let power = |exponent: u8| 1u128.checked_shl(exponent.into()).unwrap_or(u128::MAX);
+        let mut key = [0u8; 18];
+        for (index, extent) in data.iter().enumerate() {
+            if self.shape.uses[index] {
+                key[3 * index] = exponent(extent.size);
+                key[3 * index + 1] = exponent(extent.longest);
+                key[3 * index + 2] = exponent(extent.largest_element);
+            }
+        }
+        let known = self
+            .admitted
+            .read()
+            .is_ok_and(|admitted| admitted.contains(&key));
+        if known {
+            return true;
+        }
+        let mut rounded = [DataExtent::default(); 6];
+        for (index, extent) in rounded.iter_mut().enumerate() {
+            *extent = DataExtent {
+                size: power(key[3 * index]),
+                longest: power(key[3 * index + 1]),
+                largest_element: power(key[3 * index + 2]),
+                depth: 0,
+            };
+        }
+        if estimated_work(self.program.expression(), &rounded) > MAX_STEPS {
+            return false;
+        }
+        if let Ok(mut admitted) = self.admitted.write()
+            && admitted.len() < MAX_ADMITTED
+        {
+            admitted.insert(key);
+        }
+        true
+    }
+
     /// AST nodes, after macro expansion.
     pub fn node_count(&self) -> usize {
         self.shape.nodes
@@ -210,6 +270,20 @@ impl CelRule {
     /// Whether the expression reads the variable `name`.
     pub fn uses(&self, name: &str) -> bool {
         self.usage(name) != Usage::Unused
+    }
+
+    /// The fields of the variable `name` the expression reads, when it reads it only through
+    /// them (`service.tier`, `has(service.links)`); `None` when it reads more.
+    pub fn fields(&self, name: &str) -> Option<Vec<String>> {
+        let fields = self.shape.fields[variable_index(name)?].as_ref()?;
+        Some(fields.iter().cloned().collect())
+    }
+
+    /// The fields of the entries of the list variable `name` the expression reads, when it
+    /// reads them only through those fields; `None` when it reads more.
+    pub fn element_fields(&self, name: &str) -> Option<Vec<String>> {
+        let fields = self.shape.element_fields[variable_index(name)?].as_ref()?;
+        Some(fields.iter().cloned().collect())
     }
 
     /// How the expression reads the variable `name`.
@@ -254,11 +328,163 @@ struct DataExtent {
     longest: u128,
     /// The size of its largest element: any entry of any list or map in it.
     largest_element: u128,
+    /// How many lists and maps nest in it (a scalar: 0, `[[1]]`: 2).
+    depth: usize,
+}
+
+impl DataExtent {
+    /// Adds an entry (with a key of `key_size`, 0 for a list's) holding data of `entry` to
+    /// the list or map this measures, as [`to_val`] would have measured it.
+    fn take_entry(&mut self, key_size: u128, entry: &DataExtent) {
+        self.size = self
+            .size
+            .saturating_add(key_size)
+            .saturating_add(entry.size);
+        self.longest = self.longest.max(entry.longest);
+        self.largest_element = self
+            .largest_element
+            .max(key_size)
+            .max(entry.size)
+            .max(entry.largest_element);
+        self.depth = self.depth.max(entry.depth + 1);
+    }
+}
+
+/// A JSON value converted to CEL once, with its measurements; `None` when it nests deeper
+/// than [`MAX_DATA_DEPTH`]. Its lists and maps are [`Shared`], so a clone costs a few
+/// reference counts whatever the size.
+#[derive(Debug, Clone)]
+pub struct CelValue(Option<Arc<(Box<dyn Val>, DataExtent)>>);
+
+/// A list or map that is never copied: the crate clones a value each time it binds one to a
+/// comprehension's variable (`resources.exists(r, …)` clones every resource) or puts it in a
+/// list, and a clone of its own maps and lists copies every entry.
+///
+/// Every operation goes to the list or map inside, including the crate's own view of it as a
+/// built-in list or map (`as_builtin`): equality, `in`, `+` and indexing behave exactly as on
+/// the crate's values, in either operand.
+#[derive(Debug, Clone)]
+struct Shared(Arc<dyn Val>);
+
+/// A [`Shared`] list or map, boxed.
+fn shared(value: impl Val + 'static) -> Box<dyn Val> {
+    Box::new(Shared(Arc::new(value)))
+}
+
+/// What [`Shared::cel_type`] answers; its values have their inner value's type.
+static SHARED_TYPE: cel::common::types::Type = cel::common::types::DYN_TYPE;
+
+impl Val for Shared {
+    fn get_type(&self) -> &cel::common::types::Type {
+        self.0.get_type()
+    }
+
+    fn cel_type() -> &'static cel::common::types::Type {
+        &SHARED_TYPE
+    }
+
+    fn as_adder<'b, 'v>(&'b self) -> Option<&'b (dyn cel::common::traits::Adder + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_adder()
+    }
+
+    fn as_comparer(&self) -> Option<&dyn cel::common::traits::Comparer> {
+        self.0.as_comparer()
+    }
+
+    fn as_container(&self) -> Option<&dyn cel::common::traits::Container> {
+        self.0.as_container()
+    }
+
+    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn cel::common::traits::Indexer + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_indexer()
+    }
+
+    fn into_indexer<'v>(self: Box<Self>) -> Option<Box<dyn cel::common::traits::Indexer + 'v>>
+    where
+        Self: 'v,
+    {
+        self.0.as_indexer()?;
+        Some(self)
+    }
+
+    fn as_iterable<'b, 'v>(&'b self) -> Option<&'b (dyn cel::common::traits::Iterable + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_iterable()
+    }
+
+    fn as_sizer(&self) -> Option<&dyn cel::common::traits::Sizer> {
+        self.0.as_sizer()
+    }
+
+    fn as_zeroer(&self) -> Option<&dyn cel::common::traits::Zeroer> {
+        self.0.as_zeroer()
+    }
+
+    fn equals(&self, other: &dyn Val) -> bool {
+        self.0.equals(other)
+    }
+
+    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
+    where
+        Self: 'v,
+    {
+        Box::new(self.clone())
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        self.0.as_any()
+    }
+
+    fn as_builtin<'b, 'v>(&'b self) -> cel::common::value::BuiltinRef<'b, 'v>
+    where
+        Self: 'v,
+    {
+        self.0.as_builtin()
+    }
+
+    fn into_builtin<'v>(self: Box<Self>) -> Option<cel::common::value::Builtin<'v>>
+    where
+        Self: 'v,
+    {
+        // Only the list or map itself is copied: its entries are shared.
+        self.0.clone_as_boxed().into_builtin()
+    }
+}
+
+impl cel::common::traits::Indexer for Shared {
+    fn get<'b, 'v>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        match self.0.as_indexer() {
+            Some(indexer) => indexer.get(idx),
+            None => Err(ExecutionError::UnexpectedType {
+                got: self.0.get_type().name().to_owned(),
+                want: "list or map".to_owned(),
+            }),
+        }
+    }
+
+    fn steal<'v>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        self.get(idx).map(CowVal::into_owned)
+    }
 }
 
 impl RuleEngine for CelEngine {
     type Rule = CelRule;
     type Bound = CelBindings;
+    type Value = CelValue;
 
     fn compile(&self, source: &str) -> Result<CelRule, RuleError> {
         scan(source)?;
@@ -276,25 +502,82 @@ impl RuleEngine for CelEngine {
         rule.usage(name)
     }
 
-    fn bind(&self, variables: &Variables) -> CelBindings {
+    fn fields(&self, rule: &CelRule, name: &str) -> Option<Vec<String>> {
+        rule.fields(name)
+    }
+
+    fn element_fields(&self, rule: &CelRule, name: &str) -> Option<Vec<String>> {
+        rule.element_fields(name)
+    }
+
+    fn value(&self, json: &Json) -> CelValue {
+        CelValue(to_val(json).map(|(val, extent)| Arc::new((val, extent))))
+    }
+
+    fn list(&self, items: Vec<CelValue>) -> CelValue {
+        let mut extent = DataExtent {
+            size: 1,
+            longest: items.len() as u128,
+            ..DataExtent::default()
+        };
+        let mut values = Vec::with_capacity(items.len());
+        for item in &items {
+            let Some(item) = &item.0 else {
+                return CelValue(None);
+            };
+            let (value, item_extent) = &**item;
+            extent.take_entry(0, item_extent);
+            values.push(value.clone());
+        }
+        if extent.depth > MAX_DATA_DEPTH {
+            return CelValue(None);
+        }
+        CelValue(Some(Arc::new((shared(CelList::from(values)), extent))))
+    }
+
+    fn with_entry(&self, object: &CelValue, key: &str, value: CelValue) -> CelValue {
+        let (Some(object), Some(value)) = (&object.0, &value.0) else {
+            return CelValue(None);
+        };
+        let (map, mut extent) = (&object.0, object.1);
+        let Some(map) = map.downcast_ref::<CelMap>() else {
+            return CelValue(Some(Arc::clone(object)));
+        };
+        // A shallow copy: the entries are shared.
+        let mut entries: HashMap<CelMapKey<'static>, Box<dyn Val>> = map
+            .inner()
+            .iter()
+            .map(|(k, v)| (k.clone().into_static(), v.clone()))
+            .collect();
+        let (value, value_extent) = &**value;
+        entries.insert(CelMapKey::from(key.to_owned()), value.clone());
+        extent.longest = extent.longest.max(entries.len() as u128);
+        extent.take_entry(string_size(key.len()), value_extent);
+        if extent.depth > MAX_DATA_DEPTH {
+            return CelValue(None);
+        }
+        CelValue(Some(Arc::new((shared(CelMap::from(entries)), extent))))
+    }
+
+    fn bind_values(&self, variables: Variables<CelValue>) -> CelBindings {
         let mut extents = [DataExtent::default(); 6];
-        let mut convert = |value: &Json, index: usize| {
-            let (value, extent) = to_val(value).ok_or_else(|| {
-                format!(
-                    "`{}` nests deeper than {MAX_DATA_DEPTH} levels, more than an expression \
-                     can be evaluated over",
-                    VARIABLES[index]
-                )
-            })?;
-            extents[index] = extent;
-            Ok(value)
+        let mut convert = |value: CelValue, index: usize| match value.0 {
+            Some(converted) => {
+                extents[index] = converted.1;
+                Ok(converted.0.clone())
+            }
+            None => Err(format!(
+                "`{}` nests deeper than {MAX_DATA_DEPTH} levels, more than an expression can \
+                 be evaluated over",
+                VARIABLES[index]
+            )),
         };
         let values = [
-            convert(&variables.service, 0),
-            convert(&variables.resources, 1),
-            convert(&variables.dependencies, 2),
-            convert(&variables.dependents, 3),
-            convert(&variables.catalog, 4),
+            convert(variables.service, 0),
+            convert(variables.resources, 1),
+            convert(variables.dependencies, 2),
+            convert(variables.dependents, 3),
+            convert(variables.catalog, 4),
             today(&variables.today),
         ];
         extents[5] = DataExtent {
@@ -320,7 +603,10 @@ impl RuleEngine for CelEngine {
                 thousands(entries as u128)
             ));
         }
-        let work = estimated_work(rule.program.expression(), &bound.extents);
+        let work = match rule.work_admitted(&bound.extents) {
+            true => 0,
+            false => estimated_work(rule.program.expression(), &bound.extents),
+        };
         if work > MAX_STEPS {
             return Err(format!(
                 "this expression would take too long for this service (it would copy or \
@@ -835,11 +1121,15 @@ fn skip_string(chars: &[char], at: usize, quote: char, raw: bool) -> usize {
 fn parse(source: &str) -> Result<CelRule, RuleError> {
     let program = Program::compile(source).map_err(|errors| parse_error(source, &errors))?;
     let shape = measure(&program, source)?;
-    Ok(CelRule { program, shape })
+    Ok(CelRule {
+        program,
+        shape,
+        admitted: std::sync::RwLock::default(),
+    })
 }
 
 /// What the guards measure of an AST.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 struct Shape {
     nodes: usize,
     depth: usize,
@@ -848,6 +1138,39 @@ struct Shape {
     uses: [bool; 6],
     /// Which it reads other than through `size()`.
     beyond_size: [bool; 6],
+    /// Per variable: the fields it is only ever read through (`service.tier`,
+    /// `has(service.links)`), or `None` when it is read otherwise (`size(service)`, passed to
+    /// a function, compared, iterated).
+    fields: [Option<std::collections::BTreeSet<String>>; 6],
+    /// Per variable: the fields its entries are only ever read through, in comprehensions
+    /// over it (`dependencies.all(d, d.tier < 3)`), or `None` when they are read otherwise.
+    element_fields: [Option<std::collections::BTreeSet<String>>; 6],
+}
+
+impl Default for Shape {
+    fn default() -> Shape {
+        Shape {
+            nodes: 0,
+            depth: 0,
+            comprehension_nesting: 0,
+            uses: [false; 6],
+            beyond_size: [false; 6],
+            fields: std::array::from_fn(|_| Some(std::collections::BTreeSet::new())),
+            element_fields: std::array::from_fn(|_| Some(std::collections::BTreeSet::new())),
+        }
+    }
+}
+
+/// Notes that a value is read through `field` (`x.f`), or otherwise (`None`): the set of
+/// fields it is read through is then unknown.
+fn record(fields: &mut Option<std::collections::BTreeSet<String>>, field: Option<&str>) {
+    match (field, fields.as_mut()) {
+        (Some(field), Some(set)) => {
+            set.insert(field.to_owned());
+        }
+        (None, _) => *fields = None,
+        (Some(_), None) => {}
+    }
 }
 
 /// Walks the AST without recursion (it may be thousands of levels deep here) and checks the
@@ -861,22 +1184,29 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         scope: Option<usize>,
         /// The node is what `size()` measures (`size(x)`, `x.size()`).
         sized: bool,
+        /// The node is the operand of a field selection (`x.f`, `has(x.f)`): the field.
+        field: Option<&'a str>,
+        /// The node is the range of a comprehension whose variable's fields are tracked.
+        range: bool,
     }
     let at = |expr: &IdedExpr| match program.source_info().offset_for(expr.id) {
         Some((start, _)) => Location::Offset(start),
         None => Location::Start,
     };
-    // Comprehension variables in scope: a linked list through `scopes`, by index.
-    let mut scopes: Vec<(&str, Option<usize>)> = Vec::new();
-    let in_scope = |scopes: &[(&str, Option<usize>)], mut scope: Option<usize>, name: &str| {
+    // Comprehension variables in scope: a linked list through `scopes`, by index, with the
+    // variable whose entries an iteration variable walks, when its range is one.
+    type Scope<'a> = (&'a str, Option<usize>, Option<usize>);
+    let mut scopes: Vec<Scope> = Vec::new();
+    // The entry of `name` in scope: `Some(element_of)`.
+    let in_scope = |scopes: &[Scope], mut scope: Option<usize>, name: &str| {
         while let Some(index) = scope {
-            let (variable, parent) = scopes[index];
+            let (variable, parent, element_of) = scopes[index];
             if variable == name {
-                return true;
+                return Some(element_of);
             }
             scope = parent;
         }
-        false
+        None
     };
     let mut shape = Shape::default();
     let mut stack = vec![Visit {
@@ -885,6 +1215,8 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         nesting: 0,
         scope: None,
         sized: false,
+        field: None,
+        range: false,
     }];
     while let Some(Visit {
         expr,
@@ -892,6 +1224,8 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         nesting,
         scope,
         sized,
+        field,
+        range,
     }) = stack.pop()
     {
         shape.nodes += 1;
@@ -916,15 +1250,20 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         // A macro, not a closure: a closure cannot take a reference of the AST's lifetime.
         macro_rules! push {
             ($expr:expr, $nesting:expr, $scope:expr) => {
-                push!($expr, $nesting, $scope, false)
+                push!($expr, $nesting, $scope, false, None, false)
             };
             ($expr:expr, $nesting:expr, $scope:expr, $sized:expr) => {
+                push!($expr, $nesting, $scope, $sized, None, false)
+            };
+            ($expr:expr, $nesting:expr, $scope:expr, $sized:expr, $field:expr, $range:expr) => {
                 stack.push(Visit {
                     expr: $expr,
                     depth: depth + 1,
                     nesting: $nesting,
                     scope: $scope,
                     sized: $sized,
+                    field: $field,
+                    range: $range,
                 })
             };
         }
@@ -932,13 +1271,25 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
         // first problem reported is the leftmost.
         match &expr.expr {
             Expr::Ident(name) => {
-                if in_scope(&scopes, scope, name) || TYPE_NAMES.contains(&name.as_str()) {
+                if let Some(element_of) = in_scope(&scopes, scope, name) {
+                    if let Some(index) = element_of {
+                        record(&mut shape.element_fields[index], field);
+                    }
+                    continue;
+                }
+                if TYPE_NAMES.contains(&name.as_str()) {
                     continue;
                 }
                 match variable_index(name) {
                     Some(index) => {
                         shape.uses[index] = true;
                         shape.beyond_size[index] |= !sized;
+                        record(&mut shape.fields[index], field);
+                        // Its entries are read only through the variable of the
+                        // comprehensions it is the range of, unless it is read otherwise.
+                        if !sized && !range {
+                            shape.element_fields[index] = None;
+                        }
                     }
                     None => {
                         let mut candidates: Vec<&str> = VARIABLES.to_vec();
@@ -961,7 +1312,16 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
                     }
                 }
             }
-            Expr::Select(select) => push!(&select.operand, nesting, scope),
+            Expr::Select(select) => {
+                push!(
+                    &select.operand,
+                    nesting,
+                    scope,
+                    false,
+                    Some(&select.field),
+                    false
+                )
+            }
             Expr::Call(call) => {
                 // `size(x)` and `x.size()` read only how many entries `x` has.
                 let size = call.func_name == "size"
@@ -1007,12 +1367,20 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
                     ));
                 }
                 shape.comprehension_nesting = shape.comprehension_nesting.max(inner);
-                scopes.push((comprehension.accu_var.as_str(), scope));
+                // Over a variable itself (`dependencies.all(d, …)`, one iteration variable),
+                // the iteration variable is one of its entries.
+                let element_of = match (&comprehension.iter_range.expr, &comprehension.iter_var2) {
+                    (Expr::Ident(name), None) if in_scope(&scopes, scope, name).is_none() => {
+                        variable_index(name)
+                    }
+                    _ => None,
+                };
+                scopes.push((comprehension.accu_var.as_str(), scope, None));
                 let result_scope = Some(scopes.len() - 1);
-                scopes.push((comprehension.iter_var.as_str(), result_scope));
+                scopes.push((comprehension.iter_var.as_str(), result_scope, element_of));
                 let mut loop_scope = Some(scopes.len() - 1);
                 if let Some(second) = &comprehension.iter_var2 {
-                    scopes.push((second.as_str(), loop_scope));
+                    scopes.push((second.as_str(), loop_scope, None));
                     loop_scope = Some(scopes.len() - 1);
                 }
                 push!(&comprehension.result, inner, result_scope);
@@ -1020,7 +1388,14 @@ fn measure(program: &Program, source: &str) -> Result<Shape, RuleError> {
                 push!(&comprehension.loop_cond, inner, loop_scope);
                 push!(&comprehension.accu_init, inner, scope);
                 // The range is evaluated once, outside the loop.
-                push!(&comprehension.iter_range, nesting, scope);
+                push!(
+                    &comprehension.iter_range,
+                    nesting,
+                    scope,
+                    false,
+                    None,
+                    element_of.is_some()
+                );
             }
             Expr::Literal(_) | Expr::Unspecified => {}
         }
@@ -1252,6 +1627,7 @@ fn to_val(value: &Json) -> Option<(Box<dyn Val>, DataExtent)> {
                     }
                     extent.longest = extent.longest.max(items.len() as u128);
                     open.push(Open::List(items.iter(), Vec::with_capacity(items.len()), 1));
+                    extent.depth = extent.depth.max(open.len());
                     continue;
                 }
                 Json::Object(entries) => {
@@ -1265,6 +1641,7 @@ fn to_val(value: &Json) -> Option<(Box<dyn Val>, DataExtent)> {
                         None,
                         1,
                     ));
+                    extent.depth = extent.depth.max(open.len());
                     continue;
                 }
             },
@@ -1277,9 +1654,7 @@ fn to_val(value: &Json) -> Option<(Box<dyn Val>, DataExtent)> {
                         continue;
                     }
                     match open.pop() {
-                        Some(Open::List(_, values, size)) => {
-                            (Box::new(CelList::from(values)), size)
-                        }
+                        Some(Open::List(_, values, size)) => (shared(CelList::from(values)), size),
                         _ => return None,
                     }
                 }
@@ -1294,9 +1669,7 @@ fn to_val(value: &Json) -> Option<(Box<dyn Val>, DataExtent)> {
                         continue;
                     }
                     match open.pop() {
-                        Some(Open::Map(_, values, _, size)) => {
-                            (Box::new(CelMap::from(values)), size)
-                        }
+                        Some(Open::Map(_, values, _, size)) => (shared(CelMap::from(values)), size),
                         _ => return None,
                     }
                 }

@@ -8,23 +8,24 @@
 
 use serde_json::Value;
 
-/// The variables an expression sees for one service (SPEC 1.3), as JSON.
+/// The variables an expression sees for one service (SPEC 1.3), as JSON (`V = Value`) or as
+/// values already converted for the engine ([`RuleEngine::Value`]).
 ///
 /// Integers are JSON integers and become signed integers in the engine, so
 /// `service.tier + 1` works. Absent optional fields are absent (test them with `has()`).
 /// A variable no compiled rule reads is left `null`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Variables {
+pub struct Variables<V = Value> {
     /// The service: fields as written, plus `team` (the owning Team).
-    pub service: Value,
+    pub service: V,
     /// Its mapped resources: `key`, `integration`, `type`, `id`, `name`, `attributes`.
-    pub resources: Value,
+    pub resources: V,
     /// Direct upstream services (same shape as `service`, without `team`).
-    pub dependencies: Value,
+    pub dependencies: V,
     /// Direct downstream services.
-    pub dependents: Value,
+    pub dependents: V,
     /// Counts and team names of the catalog.
-    pub catalog: Value,
+    pub catalog: V,
     /// The evaluation date, `YYYY-MM-DD` (bound as a timestamp at midnight UTC).
     pub today: String,
 }
@@ -56,6 +57,10 @@ pub trait RuleEngine: Send + Sync {
     type Rule: Send + Sync;
     /// One service's variables in the engine's own representation.
     type Bound: Send + Sync;
+    /// A JSON value converted for the engine. Converted once and shared: a service is a
+    /// dependency of each of its dependents, and a resource can be mapped by several
+    /// services, so cloning one must be cheap.
+    type Value: Clone + Send + Sync;
 
     /// Compiles `source`, rejecting what could run unbounded (deep nesting, oversized
     /// expressions, comprehensions nested deeper than allowed).
@@ -65,8 +70,39 @@ pub trait RuleEngine: Send + Sync {
     /// reads are not built, and lists only counted are built without their entries.
     fn usage(&self, rule: &Self::Rule, name: &str) -> Usage;
 
-    /// Converts one service's variables.
-    fn bind(&self, variables: &Variables) -> Self::Bound;
+    /// The fields of the variable `name` that `rule` reads, when it reads nothing else of it
+    /// (`service.tier`, `has(service.links)`): the others need not be bound. `None` when it
+    /// reads more (the whole value, `size()` of it, comprehensions over it).
+    fn fields(&self, rule: &Self::Rule, name: &str) -> Option<Vec<String>>;
+
+    /// The fields of the entries of the list variable `name` that `rule` reads, when it reads
+    /// nothing else of them (`dependencies.all(d, d.tier < 3)`); `None` when it reads more.
+    fn element_fields(&self, rule: &Self::Rule, name: &str) -> Option<Vec<String>>;
+
+    /// Converts a JSON value.
+    fn value(&self, json: &Value) -> Self::Value;
+
+    /// A list of converted values, as [`RuleEngine::value`] of the JSON array of their JSON
+    /// would give.
+    fn list(&self, items: Vec<Self::Value>) -> Self::Value;
+
+    /// A converted JSON object with `key` set to `value` (unchanged if it is not an object).
+    fn with_entry(&self, object: &Self::Value, key: &str, value: Self::Value) -> Self::Value;
+
+    /// Binds one service's converted variables.
+    fn bind_values(&self, variables: Variables<Self::Value>) -> Self::Bound;
+
+    /// Converts and binds one service's variables.
+    fn bind(&self, variables: &Variables) -> Self::Bound {
+        self.bind_values(Variables {
+            service: self.value(&variables.service),
+            resources: self.value(&variables.resources),
+            dependencies: self.value(&variables.dependencies),
+            dependents: self.value(&variables.dependents),
+            catalog: self.value(&variables.catalog),
+            today: variables.today.clone(),
+        })
+    }
 
     /// Evaluates `rule`. `Ok(true)`/`Ok(false)` for a boolean result; `Err(reason)` for
     /// anything else: a runtime error (missing field, division by zero, overflow), a result

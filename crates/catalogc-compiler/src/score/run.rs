@@ -550,17 +550,19 @@ pub fn score<E: RuleEngine>(
         .rev()
         .map(|(i, s)| (s.value.name.as_str(), i))
         .collect();
-    let team_index: HashMap<&str, &Entity<Team>> = inputs
+    let team_index: HashMap<&str, (usize, &Entity<Team>)> = inputs
         .teams
         .iter()
+        .enumerate()
         .rev()
-        .map(|t| (t.value.name.as_str(), t))
+        .map(|(i, t)| (t.value.name.as_str(), (i, t)))
         .collect();
-    let resource_index: HashMap<&str, &crate::mapping::MappedResource> = inputs
+    let resource_index: HashMap<&str, usize> = inputs
         .mapping
         .resources
         .iter()
-        .map(|r| (r.resource.key.as_str(), r))
+        .enumerate()
+        .map(|(i, r)| (r.resource.key.as_str(), i))
         .collect();
     let needs_variables = scorecards.iter().any(|s| {
         s.applies_to.is_some()
@@ -571,28 +573,48 @@ pub fn score<E: RuleEngine>(
     // Variables no expression reads are left null (see `Variables`): building them means a
     // JSON copy of every dependency and dependent of every service.
     // Lists only counted (`size(dependents) < 5`) are built as lists of nulls.
+    let rules = || {
+        scorecards.iter().flat_map(|s| {
+            s.applies_to
+                .iter()
+                .chain(s.criteria.iter().filter_map(|c| match &c.check {
+                    Check::Expression(rule) => Some(rule),
+                    _ => None,
+                }))
+        })
+    };
     let usage = |name: &str| {
-        scorecards
-            .iter()
-            .flat_map(|s| {
-                s.applies_to
-                    .iter()
-                    .chain(s.criteria.iter().filter_map(|c| match &c.check {
-                        Check::Expression(rule) => Some(rule),
-                        _ => None,
-                    }))
-            })
+        rules()
             .map(|rule| engine.usage(rule, name))
             .max()
             .unwrap_or_default()
     };
     let reads = |name: &str| usage(name) != Usage::Unused;
-    let wanted = Wanted {
+    let mut wanted = Wanted {
         service: reads("service"),
+        service_fields: None,
+        related_fields: None,
         resources: reads("resources"),
+        resource_fields: None,
         dependencies: usage("dependencies"),
         dependents: usage("dependents"),
     };
+    // When every expression reads `service` only through its fields (`service.tier`), only
+    // those are bound; likewise for the services listed in `dependencies` and `dependents`
+    // when they are only read through the variable of comprehensions over them.
+    let union = |fields: &dyn Fn(&E::Rule) -> Option<Vec<String>>| {
+        rules().try_fold(BTreeSet::new(), |mut all, rule| {
+            all.extend(fields(rule)?);
+            Some(all)
+        })
+    };
+    wanted.service_fields = union(&|rule| engine.fields(rule, "service"));
+    wanted.resource_fields = union(&|rule| engine.element_fields(rule, "resources"));
+    wanted.related_fields = union(&|rule| {
+        let mut fields = engine.element_fields(rule, "dependencies")?;
+        fields.extend(engine.element_fields(rule, "dependents")?);
+        Some(fields)
+    });
     let catalog = json!({
         "name": inputs.catalog_name,
         "services": by_name.len(),
@@ -601,13 +623,16 @@ pub fn score<E: RuleEngine>(
         "teamNames": inputs.teams.iter().map(|t| t.value.name.as_str()).collect::<BTreeSet<_>>(),
     });
     let empty_files = ServiceFiles::default();
+    let values = needs_variables.then(|| Converted::new(engine, inputs, &wanted));
+    let null = engine.value(&Value::Null);
+    let catalog = engine.value(&catalog);
     let services: Vec<Vec<ServiceScore>> = inputs
         .services
         .par_iter()
         .enumerate()
         .map(|(index, service)| {
             let name = service.value.name.as_str();
-            let resources: Vec<&crate::mapping::MappedResource> = inputs
+            let resources: Vec<usize> = inputs
                 .mapping
                 .service_resources
                 .get(index)
@@ -617,22 +642,64 @@ pub fn score<E: RuleEngine>(
                         .collect()
                 })
                 .unwrap_or_default();
-            let lookup = |names: Vec<String>| -> Vec<&Entity<Service>> {
+            let lookup = |names: Vec<String>| -> Vec<usize> {
                 names
                     .iter()
-                    .filter_map(|n| by_name.get(n.as_str()).map(|&i| &inputs.services[i]))
+                    .filter_map(|n| by_name.get(n.as_str()).copied())
                     .collect()
+            };
+            let dependencies = lookup(inputs.graph.upstream(name));
+            let dependents = lookup(inputs.graph.downstream(name));
+            let team = team_index.get(service.value.owner.as_str()).copied();
+            let bound = values.as_ref().map(|values| {
+                let list = |usage: Usage, indices: &[usize]| match usage {
+                    Usage::Full => {
+                        engine.list(indices.iter().map(|&i| values.related(i, &null)).collect())
+                    }
+                    Usage::Size => engine.list(vec![null.clone(); indices.len()]),
+                    Usage::Unused => null.clone(),
+                };
+                let subject = if wanted.service {
+                    let own = values.service(index, &null);
+                    match team.and_then(|(t, _)| values.teams.get(t)) {
+                        Some(team) => engine.with_entry(&own, "team", team.clone()),
+                        None => own,
+                    }
+                } else {
+                    null.clone()
+                };
+                engine.bind_values(Variables {
+                    service: subject,
+                    resources: if wanted.resources {
+                        engine.list(
+                            resources
+                                .iter()
+                                .map(|&r| values.resource(r, &null))
+                                .collect(),
+                        )
+                    } else {
+                        null.clone()
+                    },
+                    dependencies: list(wanted.dependencies, &dependencies),
+                    dependents: list(wanted.dependents, &dependents),
+                    catalog: catalog.clone(),
+                    today: inputs.today.to_owned(),
+                })
+            });
+            let entities = |indices: &[usize]| -> Vec<&Entity<Service>> {
+                indices.iter().map(|&i| &inputs.services[i]).collect()
             };
             let subject = Subject {
                 service,
-                team: team_index.get(service.value.owner.as_str()).copied(),
-                resources,
+                team: team.map(|(_, t)| t),
+                resources: resources
+                    .iter()
+                    .map(|&r| &inputs.mapping.resources[r])
+                    .collect(),
                 files: inputs.files.get(index).unwrap_or(&empty_files),
-                dependencies: lookup(inputs.graph.upstream(name)),
-                dependents: lookup(inputs.graph.downstream(name)),
+                dependencies: entities(&dependencies),
+                dependents: entities(&dependents),
             };
-            let bound = needs_variables
-                .then(|| engine.bind(&variables(&subject, &catalog, inputs.today, wanted)));
             scorecards
                 .iter()
                 .filter_map(|scorecard| score_one(engine, scorecard, &subject, bound.as_ref()))
@@ -668,61 +735,142 @@ pub fn score<E: RuleEngine>(
 }
 
 /// Which variables some expression reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Wanted {
     service: bool,
+    /// The only fields of `service` read, if that is all that is read of it.
+    service_fields: Option<BTreeSet<String>>,
+    /// The only fields of the services in `dependencies` and `dependents` read, likewise.
+    related_fields: Option<BTreeSet<String>>,
+    /// The only fields of the entries of `resources` read, likewise.
+    resource_fields: Option<BTreeSet<String>>,
     resources: bool,
     dependencies: Usage,
     dependents: Usage,
 }
 
-/// The CEL variables of one service (SPEC 1.3); those not `wanted` are left null.
-fn variables(subject: &Subject<'_>, catalog: &Value, today: &str, wanted: Wanted) -> Variables {
-    let service_json =
-        |entity: &Entity<Service>| serde_json::to_value(&entity.value).unwrap_or(Value::Null);
-    let list = |usage: Usage, services: &[&Entity<Service>]| match usage {
-        Usage::Full => Value::Array(services.iter().map(|s| service_json(s)).collect()),
-        Usage::Size => Value::Array(vec![Value::Null; services.len()]),
-        Usage::Unused => Value::Null,
-    };
-    let mut service = if wanted.service {
-        service_json(subject.service)
-    } else {
-        Value::Null
-    };
-    if let (Value::Object(map), Some(team)) = (&mut service, subject.team) {
-        map.insert(
-            "team".to_owned(),
-            serde_json::to_value(&team.value).unwrap_or(Value::Null),
-        );
-    }
-    let resources: Vec<Value> = subject
-        .resources
-        .iter()
-        .filter(|_| wanted.resources)
-        .map(|r| {
-            let resource = &r.resource;
-            json!({
-                "key": resource.key,
-                "integration": resource.integration,
-                "type": resource.resource_type,
-                "id": resource.id,
-                "name": resource.name,
-                "attributes": resource.attributes,
-            })
-        })
-        .collect();
-    Variables {
-        service,
-        resources: if wanted.resources {
-            Value::Array(resources)
+/// The services, teams and mapped resources some expression reads, each converted for the
+/// engine once (in parallel) and shared by every service whose variables include it.
+struct Converted<V> {
+    /// Per service (in input order), as `service`, when it is read.
+    services: Vec<V>,
+    /// Per service, as an entry of `dependencies` and `dependents`, when they are read.
+    related: Vec<V>,
+    /// Per team (in input order), when `service.team` is read.
+    teams: Vec<V>,
+    /// Per resource of the mapping, when `resources` are read: `None` for unmapped ones.
+    resources: Vec<Option<V>>,
+}
+
+fn to_json(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+impl<V: Clone + Send + Sync> Converted<V> {
+    fn new<E: RuleEngine<Value = V>>(engine: &E, inputs: &Inputs<'_>, wanted: &Wanted) -> Self {
+        // Each service with only `fields`, when they are known.
+        let services = |fields: &Option<BTreeSet<String>>| -> Vec<V> {
+            inputs
+                .services
+                .par_iter()
+                .map(|s| {
+                    let mut json = to_json(&s.value);
+                    if let (Some(fields), Value::Object(map)) = (fields, &mut json) {
+                        map.retain(|key, _| fields.contains(key));
+                    }
+                    engine.value(&json)
+                })
+                .collect()
+        };
+        let related_read = wanted.dependencies == Usage::Full || wanted.dependents == Usage::Full;
+        let (services, related) = match (wanted.service, related_read) {
+            (true, true) if wanted.service_fields == wanted.related_fields => {
+                let both = services(&wanted.service_fields);
+                (both.clone(), both)
+            }
+            (service, related) => (
+                if service {
+                    services(&wanted.service_fields)
+                } else {
+                    Vec::new()
+                },
+                if related {
+                    services(&wanted.related_fields)
+                } else {
+                    Vec::new()
+                },
+            ),
+        };
+        let teams = if wanted.service
+            && wanted
+                .service_fields
+                .as_ref()
+                .is_none_or(|fields| fields.contains("team"))
+        {
+            inputs
+                .teams
+                .par_iter()
+                .map(|t| engine.value(&to_json(&t.value)))
+                .collect()
         } else {
-            Value::Null
-        },
-        dependencies: list(wanted.dependencies, &subject.dependencies),
-        dependents: list(wanted.dependents, &subject.dependents),
-        catalog: catalog.clone(),
-        today: today.to_owned(),
+            Vec::new()
+        };
+        let resources = if wanted.resources {
+            inputs
+                .mapping
+                .resources
+                .par_iter()
+                .map(|r| {
+                    let resource = &r.resource;
+                    (!r.mapped_by.is_empty()).then(|| {
+                        let wanted = |field: &str| {
+                            wanted
+                                .resource_fields
+                                .as_ref()
+                                .is_none_or(|fields| fields.contains(field))
+                        };
+                        let text = |s: &str| Value::String(s.to_owned());
+                        let fields: [(&str, &dyn Fn() -> Value); 6] = [
+                            ("key", &|| text(&resource.key)),
+                            ("integration", &|| text(&resource.integration)),
+                            ("type", &|| text(&resource.resource_type)),
+                            ("id", &|| text(&resource.id)),
+                            ("name", &|| text(&resource.name)),
+                            ("attributes", &|| Value::Object(resource.attributes.clone())),
+                        ];
+                        let json: serde_json::Map<String, Value> = fields
+                            .iter()
+                            .filter(|(name, _)| wanted(name))
+                            .map(|(name, value)| ((*name).to_owned(), value()))
+                            .collect();
+                        engine.value(&Value::Object(json))
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Converted {
+            services,
+            related,
+            teams,
+            resources,
+        }
+    }
+
+    fn service(&self, index: usize, null: &V) -> V {
+        self.services.get(index).unwrap_or(null).clone()
+    }
+
+    fn related(&self, index: usize, null: &V) -> V {
+        self.related.get(index).unwrap_or(null).clone()
+    }
+
+    fn resource(&self, index: usize, null: &V) -> V {
+        match self.resources.get(index) {
+            Some(Some(value)) => value.clone(),
+            _ => null.clone(),
+        }
     }
 }
 

@@ -698,3 +698,204 @@ fn thousands_are_separated() {
     assert_eq!(thousands(1_000), "1,000");
     assert_eq!(thousands(10_000_000), "10,000,000");
 }
+
+// --- Shared values and what is bound ------------------------------------------------------
+
+/// Bound lists and maps are [`Shared`]: every operation on them, in either operand, behaves
+/// as on the crate's own lists and maps (literals here).
+#[test]
+fn shared_lists_and_maps_behave_like_the_crates_own() {
+    let mut vars = variables(json!({
+        "tags": ["a", "b"],
+        "labels": {"k": "v", "n": 1},
+        "apis": {"provides": [{"name": "x", "tags": ["t"]}]},
+    }));
+    vars.resources =
+        json!([{"name": "r1", "attributes": {"plugins": ["key-auth"]}}, {"name": "r2"}]);
+    let engine = CelEngine::new();
+    let bound = engine.bind(&vars);
+    let cases = [
+        "service.tags == ['a', 'b']",
+        "['a', 'b'] == service.tags",
+        "service.labels == {'k': 'v', 'n': 1}",
+        "{'n': 1, 'k': 'v'} == service.labels",
+        "service.tags != ['a']",
+        "'a' in service.tags && !('c' in service.tags)",
+        "'k' in service.labels",
+        "service.tags in [['a', 'b']]",
+        "size(service.tags + ['c']) == 3 && (service.tags + ['c'])[2] == 'c'",
+        "(['z'] + service.tags)[1] == 'a'",
+        "service.tags + service.tags == ['a', 'b', 'a', 'b']",
+        "service.tags[1] == 'b' && service.labels['n'] == 1 && service.labels.k == 'v'",
+        "type(service.tags) == list && type(service.labels) == map",
+        "service.tags.map(t, t + '!') == ['a!', 'b!']",
+        "service.tags.filter(t, t == 'b') == ['b']",
+        "service.labels.all(k, k in ['k', 'n'])",
+        "resources.map(r, r)[1].name == 'r2'",
+        "resources.exists(r, has(r.attributes) && 'key-auth' in r.attributes.plugins)",
+        "[service.tags][0][1] == 'b'",
+        "dyn(service.labels).k == 'v'",
+        "{'x': service.tags}.x == service.tags",
+        "service.apis.provides[0].tags == ['t']",
+        "has(service.apis.provides) && !has(service.apis.consumes)",
+        "size(service.labels) == 2 && service.labels.size() == 2",
+    ];
+    for source in cases {
+        let rule = engine.compile(source).expect("compiles");
+        assert_eq!(engine.evaluate(&rule, &bound), Ok(true), "{source}");
+    }
+    // Out of range and missing keys are errors, as on the crate's values.
+    for source in ["service.tags[5] == 'a'", "service.labels.missing == 1"] {
+        let rule = engine.compile(source).expect("compiles");
+        assert!(engine.evaluate(&rule, &bound).is_err(), "{source}");
+    }
+}
+
+/// Values put together from converted parts (`list`, `with_entry`) measure what converting
+/// the whole JSON measures, so the cost estimates do not depend on how they were built.
+#[test]
+fn composed_values_measure_like_converted_ones() {
+    let engine = CelEngine::new();
+    let parts = [
+        json!({"name": "a", "tags": ["x", "y"], "nested": {"deep": [[1, 2, 3]]}}),
+        json!("a string long enough to count as more than one value when it is measured here"),
+        json!([]),
+        json!(7),
+        json!({"k": {"l": {"m": [1]}}}),
+    ];
+    let extent = |value: &CelValue| value.0.as_ref().map(|v| v.1);
+    let listed = engine.list(parts.iter().map(|p| engine.value(p)).collect());
+    assert_eq!(
+        extent(&listed),
+        extent(&engine.value(&Json::Array(parts.to_vec())))
+    );
+    let object = json!({"name": "billing", "tier": 2, "links": [{"url": "https://x"}]});
+    let team = json!({"name": "payments", "contacts": [{"type": "slack", "value": "#pay"}]});
+    let with_team = engine.with_entry(&engine.value(&object), "team", engine.value(&team));
+    let mut whole = object.clone();
+    whole["team"] = team;
+    assert_eq!(extent(&with_team), extent(&engine.value(&whole)));
+    // Not an object: unchanged.
+    let scalar = engine.with_entry(&engine.value(&json!(1)), "team", engine.value(&json!(2)));
+    assert_eq!(extent(&scalar), extent(&engine.value(&json!(1))));
+
+    // The depth limit holds for composed values too.
+    let mut deep = json!(1);
+    for _ in 0..MAX_DATA_DEPTH {
+        deep = json!([deep]);
+    }
+    assert!(engine.value(&deep).0.is_some());
+    assert!(engine.list(vec![engine.value(&deep)]).0.is_none());
+    assert!(
+        engine
+            .with_entry(&engine.value(&json!({})), "x", engine.value(&deep))
+            .0
+            .is_none()
+    );
+}
+
+#[test]
+fn fields_read_are_known_when_only_fields_are_read() {
+    let engine = CelEngine::new();
+    let fields = |source: &str, name: &str| {
+        let rule = engine.compile(source).expect("compiles");
+        (rule.fields(name), rule.element_fields(name))
+    };
+    let set = |names: &[&str]| Some(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>());
+    assert_eq!(
+        fields(
+            "has(service.team) && service.team.contacts.exists(c, c.type == 'slack') && service.tier < 3",
+            "service"
+        )
+        .0,
+        set(&["team", "tier"])
+    );
+    assert_eq!(fields("size(service) > 3", "service").0, None);
+    assert_eq!(fields("service == service", "service").0, None);
+    assert_eq!(fields("service['tier'] == 1", "service").0, None);
+    // Unused: no fields at all.
+    assert_eq!(fields("1 == 1", "service").0, set(&[]));
+    // A comprehension variable named like a variable is not the variable.
+    assert_eq!(
+        fields("dependencies.all(service, service == 1)", "service").0,
+        set(&[])
+    );
+
+    // Entries of lists, through the variable of comprehensions over the list itself.
+    assert_eq!(
+        fields(
+            "dependencies.all(d, d.lifecycle == 'production') && dependencies.exists(e, has(e.tier))",
+            "dependencies"
+        ),
+        (None, set(&["lifecycle", "tier"]))
+    );
+    assert_eq!(
+        fields(
+            "size(dependencies) > 1 && dependencies.all(d, d.tier < 3)",
+            "dependencies"
+        )
+        .1,
+        set(&["tier"])
+    );
+    for whole in [
+        "dependencies.map(d, d).size() > 0",
+        "dependencies.filter(d, d.tier < 3).size() > 0",
+        "dependencies.exists(d, d == dependencies[0])",
+        "dependencies[0].tier == 1",
+        "dependencies.all(d, size(d) > 0)",
+        "dependencies.filter(d, true).all(d, d.tier < 3)",
+        "dependencies == []",
+    ] {
+        assert_eq!(fields(whole, "dependencies").1, None, "{whole}");
+    }
+    assert_eq!(
+        fields(
+            "resources.exists(r, r.integration == 'gateway')",
+            "resources"
+        )
+        .1,
+        set(&["integration"])
+    );
+    // Shadowed inside: the inner `r` is the inner list's entry.
+    assert_eq!(
+        fields(
+            "resources.exists(r, [r.name].exists(r, r == 'x'))",
+            "resources"
+        )
+        .1,
+        set(&["name"])
+    );
+}
+
+/// The work estimate admits a rule from rounded measurements, once per rounding, and refuses
+/// exactly what the exact estimate refuses.
+#[test]
+fn the_work_estimate_is_decided_once_per_rounded_measurement() {
+    let engine = CelEngine::new();
+    let rule = engine
+        .compile("resources.exists(r, r in resources)")
+        .expect("compiles");
+    let bound_with = |count: usize| {
+        let mut vars = billing();
+        vars.resources = Json::Array(
+            (0..count)
+                .map(|i| json!({"key": format!("k{i}")}))
+                .collect(),
+        );
+        engine.bind(&vars)
+    };
+    for count in [1, 2, 3, 100, 101, 127, 128] {
+        assert_eq!(
+            engine.evaluate(&rule, &bound_with(count)),
+            Ok(true),
+            "{count}"
+        );
+    }
+    let admitted = rule.admitted.read().expect("lock").len();
+    assert!(admitted <= 5, "{admitted} roundings for 7 sizes");
+    // 4,000 resources compared with 4,000: refused with the exact figure.
+    let error = engine
+        .evaluate(&rule, &bound_with(4_000))
+        .expect_err("too much work");
+    assert!(error.contains("would copy or compare up to"), "{error}");
+}

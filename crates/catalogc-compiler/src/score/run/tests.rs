@@ -378,3 +378,65 @@ criteria:
         ]
     );
 }
+
+#[test]
+fn projected_variables_give_the_same_outcomes_as_whole_ones() {
+    // Criteria that read `service` and the entries of `dependencies` only through fields
+    // bind just those fields; one criterion reading both whole makes everything bound in
+    // full. The outcomes of the others agree.
+    let mut services = vec![
+        dependent("api", &[]),
+        dependent("web", &["api", "legacy"]),
+        dependent("batch", &["api", "web"]),
+    ];
+    services.push(entity(
+        "repos/legacy/service.yaml",
+        "apiVersion: catalogc/v1\nkind: Service\nname: legacy\nowner: t\nlifecycle: deprecated\ntier: 3\ndependsOn: [batch]\nlabels: {pii: 'true'}\n",
+    ));
+    services.sort_by(|a, b| a.value.name.cmp(&b.value.name));
+    let projected = "apiVersion: catalogc/v1
+kind: Scorecard
+name: card
+appliesTo: 'service.lifecycle != \"retired\"'
+criteria:
+  - {name: tiered, check: 'has(service.tier) && service.tier <= 2'}
+  - {name: labelled, check: 'has(service.labels) && \"pii\" in service.labels'}
+  - {name: no-team, check: '!has(service.team)'}
+  - {name: live-deps, check: 'dependencies.all(d, d.lifecycle != \"deprecated\")'}
+  - {name: tiered-deps, check: 'dependencies.exists(d, d.tier == 2) || size(dependencies) == 0'}
+  - {name: missing, check: 'service.nothing == 1'}
+";
+    let whole = format!(
+        "{projected}  - {{name: whole, check: 'size(service) > 0 && dependencies.all(d, size(d) > 0)'}}\n"
+    );
+    let outcomes = |text: &str| {
+        let (scores, diagnostics) = run(text, &services, "2026-06-01");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        scores
+            .iter()
+            .map(|s| {
+                s[0].criteria
+                    .iter()
+                    .take(6)
+                    .map(|c| (c.outcome, c.message.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let projected_outcomes = outcomes(projected);
+    assert_eq!(projected_outcomes, outcomes(&whole));
+    use crate::score::Outcome::{Error, Fail, Pass};
+    let marks: Vec<Vec<_>> = projected_outcomes
+        .iter()
+        .map(|s| s.iter().map(|(o, _)| *o).collect())
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            vec![Pass, Fail, Pass, Pass, Pass, Error],
+            vec![Pass, Fail, Pass, Pass, Pass, Error],
+            vec![Fail, Pass, Pass, Pass, Pass, Error],
+            vec![Pass, Fail, Pass, Fail, Pass, Error],
+        ]
+    );
+}
