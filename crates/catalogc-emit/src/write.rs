@@ -162,7 +162,7 @@ fn stage_bundle(
     let entries: Vec<Vec<u8>> = bundle
         .services
         .par_iter()
-        .map(|service| serde_json::to_vec_pretty(service).unwrap_or_default())
+        .map(|service| pretty_bytes(service))
         .collect();
     let services = std::mem::take(&mut bundle.services);
     let shell = pretty(&bundle);
@@ -278,9 +278,113 @@ fn write_catalog_json(path: &Path, shell: &[u8], entries: &[Vec<u8>]) -> io::Res
 }
 
 fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut bytes = pretty_bytes(value);
     bytes.push(b'\n');
     bytes
+}
+
+/// `value` as `serde_json::to_vec_pretty` prints it (see [`Pretty`]).
+fn pretty_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(4096);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, Pretty::default());
+    match value.serialize(&mut serializer) {
+        Ok(()) => bytes,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// serde_json's `PrettyFormatter` with two-space indentation, byte for byte, writing each
+/// line break and its indentation in one piece rather than two bytes per level: the bundle
+/// is mostly indentation.
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn line<W: ?Sized + io::Write>(writer: &mut W, depth: usize) -> io::Result<()> {
+        const SPACES: &[u8; 129] = b"\n                                                                                                                                ";
+        let mut spaces = 2 * depth;
+        let first = spaces.min(SPACES.len() - 1);
+        writer.write_all(&SPACES[..=first])?;
+        spaces -= first;
+        while spaces > 0 {
+            let more = spaces.min(SPACES.len() - 1);
+            writer.write_all(&SPACES[1..=more])?;
+            spaces -= more;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            Pretty::line(writer, self.depth)?;
+        }
+        writer.write_all(bracket)
+    }
+
+    fn entry<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        Pretty::line(writer, self.depth)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.entry(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.entry(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Moves the staged bundle to `out`, replacing a previous bundle.
@@ -344,7 +448,7 @@ mod tests {
     use super::*;
 
     /// catalog.json put together from separately printed service entries is byte for byte
-    /// the whole bundle pretty-printed, with services (the example catalog, scored, and the
+    /// the whole bundle as serde_json pretty-prints it, with services (the example catalog, scored, and the
     /// hostile site fixture with its odd strings) and without.
     #[test]
     fn catalog_json_from_entries_is_the_pretty_bundle() {
@@ -364,12 +468,11 @@ mod tests {
             assert!(!bundle.services.is_empty(), "{}", root.display());
             for services in [bundle.services.clone(), Vec::new()] {
                 bundle.services = services;
-                let entries: Vec<Vec<u8>> = bundle
-                    .services
-                    .iter()
-                    .map(|s| serde_json::to_vec_pretty(s).expect("serializes"))
-                    .collect();
-                let expected = pretty(&bundle);
+                let entries: Vec<Vec<u8>> =
+                    bundle.services.iter().map(|s| pretty_bytes(s)).collect();
+                let mut expected = serde_json::to_vec_pretty(&bundle).expect("serializes");
+                expected.push(b'\n');
+                assert!(pretty(&bundle) == expected, "{}", root.display());
                 let services = std::mem::take(&mut bundle.services);
                 let shell = pretty(&bundle);
                 bundle.services = services;
@@ -383,6 +486,35 @@ mod tests {
                     bundle.services.len()
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod pretty_tests {
+    use super::*;
+
+    /// [`Pretty`] prints what serde_json's own pretty printer prints, at every depth
+    /// (including deeper than its run of spaces) and for empty and nested collections.
+    #[test]
+    fn pretty_is_serde_jsons_pretty_printer() {
+        let mut deep = serde_json::json!({"leaf": [1, {}, []]});
+        for level in 0..150 {
+            deep = if level % 3 == 0 {
+                serde_json::json!([deep, "x"])
+            } else {
+                serde_json::json!({"k": deep, "e": [], "o": {}, "s": "a\nb"})
+            };
+        }
+        for value in [
+            serde_json::json!(null),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!([[], [[]], {"a": {}}]),
+            deep,
+        ] {
+            let expected = serde_json::to_vec_pretty(&value).expect("serializes");
+            assert!(pretty_bytes(&value) == expected, "{value}");
         }
     }
 }
