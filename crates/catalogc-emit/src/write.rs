@@ -159,11 +159,7 @@ fn stage_bundle(
     interrupted()?;
     // Each service entry is serialized once, in parallel, for both its own file and
     // catalog.json (where it is indented two levels deeper).
-    let entries: Vec<Vec<u8>> = bundle
-        .services
-        .par_iter()
-        .map(|service| pretty_bytes(service))
-        .collect();
+    let entries: Vec<Vec<u8>> = bundle.services.par_iter().map(pretty_bytes).collect();
     let services = std::mem::take(&mut bundle.services);
     let shell = pretty(&bundle);
     bundle.services = services;
@@ -468,8 +464,7 @@ mod tests {
             assert!(!bundle.services.is_empty(), "{}", root.display());
             for services in [bundle.services.clone(), Vec::new()] {
                 bundle.services = services;
-                let entries: Vec<Vec<u8>> =
-                    bundle.services.iter().map(|s| pretty_bytes(s)).collect();
+                let entries: Vec<Vec<u8>> = bundle.services.iter().map(pretty_bytes).collect();
                 let mut expected = serde_json::to_vec_pretty(&bundle).expect("serializes");
                 expected.push(b'\n');
                 assert!(pretty(&bundle) == expected, "{}", root.display());
