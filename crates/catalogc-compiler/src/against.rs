@@ -9,8 +9,8 @@
 //! then reported only about local files: the bundle was checked when it was built.
 //!
 //! Only what resolution needs is read from the bundle: [`BundleView`] names a handful of
-//! fields and serde skips the rest (scores, closures, docs, specs) without building them, so
-//! a 10,000-service bundle loads in a few tens of milliseconds.
+//! fields, [`skim`] copies just those out of the file as it streams in, and serde parses
+//! that extract (scores, closures, docs and specs are never parsed).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +25,8 @@ use serde::Deserialize;
 use crate::resources::Resource;
 use crate::yaml::SpanMap;
 use crate::{Entity, Origin};
+
+mod skim;
 
 /// The published catalog a service repository is checked against.
 #[derive(Debug)]
@@ -73,6 +75,85 @@ impl std::error::Error for AgainstError {}
 
 /// Largest bundle read (a 10,000-service bundle is about 30 MB).
 const MAX_BUNDLE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The fields of each entry [`skim`] keeps: those the views below read.
+const KEEP: skim::Keep = skim::Keep {
+    services: &[
+        "name",
+        "owner",
+        "lifecycle",
+        "tier",
+        "source",
+        "dependencies",
+        "apis",
+        "resources",
+    ],
+    teams: &["name", "parent", "source"],
+    resources: &["key", "integration", "type", "id", "name", "source"],
+};
+
+/// Entries [`skim`] handed over, not parsed yet: their JSON texts end to end.
+#[derive(Default)]
+struct Batch {
+    text: Vec<u8>,
+    entries: Vec<(skim::Array, std::ops::Range<usize>)>,
+}
+
+/// Entries per batch sent to the parsing thread.
+const BATCH: usize = 512;
+
+/// Collects skimmed entries into batches for the parsing thread.
+struct Batcher {
+    sender: std::sync::mpsc::SyncSender<Batch>,
+    batch: Batch,
+}
+
+impl Batcher {
+    fn flush(&mut self) -> Result<(), skim::Miss> {
+        let batch = std::mem::take(&mut self.batch);
+        // The parser stops at the first entry it cannot parse; skimming then stops too.
+        self.sender.send(batch).map_err(|_| skim::Miss::Shape)
+    }
+}
+
+impl skim::Sink for Batcher {
+    fn entry(&mut self, array: skim::Array, json: &[u8]) -> Result<(), skim::Miss> {
+        let start = self.batch.text.len();
+        self.batch.text.extend_from_slice(json);
+        self.batch
+            .entries
+            .push((array, start..self.batch.text.len()));
+        if self.batch.entries.len() == BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// The entries, parsed.
+#[derive(Default)]
+struct Views {
+    services: Vec<ServiceView>,
+    teams: Vec<TeamView>,
+    resources: Vec<ResourceView>,
+}
+
+impl Views {
+    fn parse(&mut self, batch: &Batch) -> Result<(), skim::Miss> {
+        fn parse<'a, T: Deserialize<'a>>(json: &'a [u8]) -> Result<T, skim::Miss> {
+            serde_json::from_slice(json).map_err(|_| skim::Miss::Shape)
+        }
+        for (array, range) in &batch.entries {
+            let json = &batch.text[range.clone()];
+            match array {
+                skim::Array::Services => self.services.push(parse(json)?),
+                skim::Array::Teams => self.teams.push(parse(json)?),
+                skim::Array::Resources => self.resources.push(parse(json)?),
+            }
+        }
+        Ok(())
+    }
+}
 
 /// The fields of `catalog.json` per-repo mode reads; serde skips everything else.
 #[derive(Deserialize)]
@@ -155,9 +236,10 @@ struct ResourceView {
 }
 
 impl Against {
-    /// Reads the bundle at `path`.
+    /// Reads the bundle at `path`: skimmed as it streams in (see [`skim`]), or parsed whole
+    /// when skimming gives up, so that a malformed bundle is reported precisely.
     pub fn load(path: &Path) -> Result<Against, AgainstError> {
-        let bytes = crate::source::read_capped(path, MAX_BUNDLE_BYTES).map_err(|error| {
+        let io_error = |error: crate::source::ReadError| {
             let error = match error {
                 crate::source::ReadError::Io(error) => error,
                 crate::source::ReadError::TooLarge { .. } => {
@@ -168,12 +250,72 @@ impl Against {
                 }
             };
             AgainstError::Io(path.to_path_buf(), error)
-        })?;
-        Against::parse(path, &bytes)
+        };
+        let file = crate::source::open_capped(path, MAX_BUNDLE_BYTES).map_err(io_error)?;
+        match Against::skimmed(path, file) {
+            Ok(Some(against)) => return Ok(against),
+            Ok(None) => {}
+            Err(skim::Miss::Io(error)) => return Err(AgainstError::Io(path.to_path_buf(), error)),
+            Err(skim::Miss::TooLarge) => {
+                return Err(io_error(crate::source::ReadError::TooLarge {
+                    limit: MAX_BUNDLE_BYTES,
+                }));
+            }
+            Err(skim::Miss::Shape) => {}
+        }
+        let bytes = crate::source::read_capped(path, MAX_BUNDLE_BYTES).map_err(io_error)?;
+        Against::from_view(path, serde_json::from_slice(&bytes), &bytes)
     }
 
-    /// Reads a bundle's bytes (`path` names it in errors).
+    /// Reads a bundle's bytes (`path` names it in errors), skimmed like [`Against::load`]
+    /// does.
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Against, AgainstError> {
+        if let Ok(Some(against)) = Against::skimmed(path, bytes) {
+            return Ok(against);
+        }
+        Against::from_view(path, serde_json::from_slice(bytes), bytes)
+    }
+
+    /// The bundle read by [`skim`]; `None` when what it kept does not parse (the full
+    /// parse then says why). The kept entries are parsed on a second thread while the file
+    /// is still being skimmed.
+    fn skimmed(path: &Path, reader: impl std::io::Read) -> Result<Option<Against>, skim::Miss> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(8);
+        let (head, views) = std::thread::scope(|scope| {
+            let parser = scope.spawn(move || {
+                let mut views = Views::default();
+                for batch in receiver {
+                    views.parse(&batch)?;
+                }
+                Ok::<Views, skim::Miss>(views)
+            });
+            let mut batcher = Batcher {
+                sender,
+                batch: Batch::default(),
+            };
+            let head = skim::skim(reader, MAX_BUNDLE_BYTES, &KEEP, &mut batcher);
+            let flushed = batcher.flush();
+            drop(batcher);
+            let views = parser.join().unwrap_or(Err(skim::Miss::Shape));
+            (head.and_then(|head| flushed.map(|()| head)), views)
+        });
+        let (head, views) = (head?, views?);
+        let Ok(mut view) = serde_json::from_slice::<BundleView>(&head) else {
+            return Ok(None);
+        };
+        view.services = views.services;
+        view.teams = views.teams;
+        view.resources = views.resources;
+        Ok(Against::from_view(path, Ok(view), &head).ok())
+    }
+
+    /// The bundle from its parsed `view`; when parsing failed, `bytes` (what was parsed)
+    /// tell a foreign JSON file from a malformed bundle.
+    fn from_view(
+        path: &Path,
+        view: serde_json::Result<BundleView>,
+        bytes: &[u8],
+    ) -> Result<Against, AgainstError> {
         let foreign = |kind: Option<&serde_json::Value>| {
             AgainstError::Foreign(
                 path.to_path_buf(),
@@ -185,7 +327,7 @@ impl Against {
                 ),
             )
         };
-        let view: BundleView = match serde_json::from_slice(bytes) {
+        let view = match view {
             Ok(view) => view,
             Err(error) => {
                 // A foreign JSON file says what it is rather than which field it lacks.
@@ -397,5 +539,97 @@ fn service(view: &ServiceView) -> Service {
         pipelines: Vec::new(),
         api_products: Vec::new(),
         custom: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::json;
+
+    use super::Against;
+
+    /// A bundle as `catalogc build` writes it, with text that is easy to mis-skim (brackets,
+    /// quotes and backslashes inside strings) in fields that are read and in those skipped.
+    fn bundle(services: usize) -> serde_json::Value {
+        const LIFECYCLES: [&str; 3] = ["production", "deprecated", "experimental"];
+        let services: Vec<_> = (0..services)
+            .map(|i| {
+                json!({
+                    "name": format!("svc-{i}"),
+                    "title": "Svc \"}]\\",
+                    "owner": format!("team-{}", i % 3),
+                    "lifecycle": LIFECYCLES[i % 3],
+                    "tier": if i % 4 == 0 { serde_json::Value::Null } else { json!(i % 4) },
+                    "source": {"file": format!("repos/svc-{i}/service.yaml"), "line": 1 + i % 5},
+                    "dependsOn": [format!("svc-{}", (i + 1) % services)],
+                    "dependencies": [
+                        {"service": format!("svc-{}", (i + 1) % services), "kind": "async", "critical": i % 2 == 0}
+                    ],
+                    "apis": {
+                        "provides": [{"name": format!("svc-{i}-api"), "type": "openapi", "summary": {"title": "]}"}}],
+                        "consumes": ["x\"y"]
+                    },
+                    "resources": [format!("gateway:svc-{i}"), "repository:org/svc".to_owned()],
+                    "scores": [{"scorecard": "s", "criteria": [{"message": "no {docs} [here] \\\"quoted\\\""}]}],
+                })
+            })
+            .collect();
+        json!({
+            "apiVersion": "catalogc/v1",
+            "kind": "CatalogBundle",
+            "catalog": {"name": "example", "title": "Example"},
+            "services": services,
+            "teams": [
+                {"name": "team-0", "source": {"file": "teams/t.yaml", "line": 1}, "members": ["a@b"]},
+                {"name": "team-1", "parent": "team-0", "source": {"file": "teams/t.yaml", "line": 9}},
+                {"name": "team-2", "parent": "team-0", "source": {"file": "teams/t.yaml", "line": 17}}
+            ],
+            "resources": [
+                {"key": "gateway:svc-0", "integration": "gateway", "type": "service", "id": "svc-0",
+                 "name": "svc-0", "source": {"file": "integrations/kong.yaml", "line": 3},
+                 "attributes": {"routes": [{"paths": ["/a]"]}]}, "mappedBy": ["svc-0"]},
+                {"key": "repository:org/svc", "integration": "github", "type": "repository", "id": "org/svc",
+                 "name": "svc", "source": {"file": "integrations/github.json", "line": 2}, "mappedBy": []}
+            ],
+            "scorecards": [{"name": "s", "levels": ["}"]}],
+            "diagnostics": [],
+        })
+    }
+
+    fn full(bytes: &[u8]) -> String {
+        let path = Path::new("catalog.json");
+        format!(
+            "{:?}",
+            Against::from_view(path, serde_json::from_slice(bytes), bytes).expect("a bundle")
+        )
+    }
+
+    #[test]
+    fn skimming_reads_the_same_bundle_as_a_full_parse() {
+        let path = Path::new("catalog.json");
+        for bytes in [
+            serde_json::to_vec_pretty(&bundle(200)).expect("json"),
+            serde_json::to_vec(&bundle(200)).expect("json"),
+        ] {
+            let skimmed = Against::skimmed(path, bytes.as_slice())
+                .expect("skimmed")
+                .expect("parsed");
+            assert_eq!(format!("{skimmed:?}"), full(&bytes));
+            assert_eq!(skimmed.service_count(), 200);
+        }
+    }
+
+    #[test]
+    fn a_bundle_skimming_gives_up_on_is_read_whole() {
+        let path = Path::new("catalog.json");
+        // A key spelled with an escape: skimming cannot tell which field it is.
+        let text = serde_json::to_string_pretty(&bundle(3))
+            .expect("json")
+            .replacen("\"owner\"", "\"\\u006fwner\"", 1);
+        assert!(Against::skimmed(path, text.as_bytes()).is_err());
+        let against = Against::parse(path, text.as_bytes()).expect("a bundle");
+        assert_eq!(format!("{against:?}"), full(text.as_bytes()));
     }
 }

@@ -28,6 +28,21 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     read_open(file, limit)
 }
 
+/// Opens a regular file of at most `limit` bytes for reading, with [`read_capped`]'s checks
+/// made on the open descriptor; the caller reads it (through `take(limit + 1)`, so a file
+/// that grows still cannot make it read more than one byte past the limit).
+pub fn open_capped(path: &Path, limit: u64) -> Result<File, ReadError> {
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(file)
+}
+
 /// Opens `path` for reading without blocking and without making a terminal the controlling
 /// one (symlinks are followed: callers decide about them first).
 fn open_nonblocking(path: &Path) -> io::Result<File> {
