@@ -73,24 +73,54 @@ impl std::fmt::Display for AgainstError {
 
 impl std::error::Error for AgainstError {}
 
-/// Largest bundle read (a 10,000-service bundle is about 30 MB).
+/// Largest bundle read (a 10,000-service bundle with six scorecards is about 140 MB).
 const MAX_BUNDLE_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// The fields of each entry [`skim`] keeps: those the views below read.
-const KEEP: skim::Keep = skim::Keep {
-    services: &[
-        "name",
-        "owner",
-        "lifecycle",
-        "tier",
-        "source",
-        "dependencies",
-        "apis",
-        "resources",
-    ],
-    teams: &["name", "parent", "source"],
-    resources: &["key", "integration", "type", "id", "name", "source"],
-};
+/// The fields of each entry [`skim`] keeps: exactly those the views below read.
+fn keep() -> skim::Keep {
+    skim::Keep {
+        services: fields_of::<ServiceView>(),
+        teams: fields_of::<TeamView>(),
+        resources: fields_of::<ResourceView>(),
+    }
+}
+
+/// The (serialized) field names of the struct `T`, as serde's derive hands them to
+/// `deserialize_struct`.
+fn fields_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error as _, Visitor, value::Error};
+
+    /// A deserializer that only notes which fields a struct asks for.
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> serde::Deserializer<'de> for Probe<'_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            *self.0 = fields;
+            Err(Error::custom("probed"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
 
 /// Entries [`skim`] handed over, not parsed yet: their JSON texts end to end.
 #[derive(Default)]
@@ -293,7 +323,7 @@ impl Against {
                 sender,
                 batch: Batch::default(),
             };
-            let head = skim::skim(reader, MAX_BUNDLE_BYTES, &KEEP, &mut batcher);
+            let head = skim::skim(reader, MAX_BUNDLE_BYTES, &keep(), &mut batcher);
             let flushed = batcher.flush();
             drop(batcher);
             let views = parser.join().unwrap_or(Err(skim::Miss::Shape));
@@ -604,6 +634,14 @@ mod tests {
             "{:?}",
             Against::from_view(path, serde_json::from_slice(bytes), bytes).expect("a bundle")
         )
+    }
+
+    #[test]
+    fn the_kept_fields_are_those_the_views_read() {
+        let keep = super::keep();
+        assert_eq!(keep.teams, ["name", "parent", "source"]);
+        assert!(keep.services.contains(&"dependencies") && keep.services.contains(&"apis"));
+        assert!(keep.resources.contains(&"type") && keep.resources.contains(&"key"));
     }
 
     #[test]

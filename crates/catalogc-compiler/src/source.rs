@@ -33,14 +33,19 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 /// that grows still cannot make it read more than one byte past the limit).
 pub fn open_capped(path: &Path, limit: u64) -> Result<File, ReadError> {
     let file = open_nonblocking(path).map_err(ReadError::Io)?;
-    let metadata = file.metadata().map_err(ReadError::Io)?;
+    admit(&file.metadata().map_err(ReadError::Io)?, limit)?;
+    Ok(file)
+}
+
+/// A regular file of at most `limit` bytes, by its open descriptor's metadata.
+fn admit(metadata: &std::fs::Metadata, limit: u64) -> Result<(), ReadError> {
     if !metadata.is_file() {
         return Err(ReadError::NotRegular);
     }
     if metadata.len() > limit {
         return Err(ReadError::TooLarge { limit });
     }
-    Ok(file)
+    Ok(())
 }
 
 /// Opens `path` for reading without blocking and without making a terminal the controlling
@@ -72,12 +77,7 @@ pub(crate) fn read_checked(
     metadata: &std::fs::Metadata,
     limit: u64,
 ) -> Result<Vec<u8>, ReadError> {
-    if !metadata.is_file() {
-        return Err(ReadError::NotRegular);
-    }
-    if metadata.len() > limit {
-        return Err(ReadError::TooLarge { limit });
-    }
+    admit(metadata, limit)?;
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

@@ -79,6 +79,7 @@ pub(super) fn skim(
         buf: Vec::with_capacity(CHUNK * 2),
         pos: 0,
         eof: false,
+        marks: Vec::new(),
     };
     let mut head = vec![b'{'];
     let mut entry = Vec::with_capacity(4096);
@@ -148,6 +149,8 @@ struct Stream<R> {
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// The `:` and `,` positions of the last entry read (see [`Stream::entry`]).
+    marks: Vec<usize>,
 }
 
 impl<R: Read> Stream<R> {
@@ -213,9 +216,12 @@ impl<R: Read> Stream<R> {
     }
 
     /// The next value, an object, all of it in the window (not consumed), with the
-    /// positions of its own `:` and `,` (relative to its start).
-    fn entry(&mut self) -> Result<(Range<usize>, Vec<usize>), Miss> {
-        self.extent(Scanner::recording(), true)
+    /// positions of its own `:` and `,` (relative to its start) in `marks`.
+    fn entry(&mut self) -> Result<Range<usize>, Miss> {
+        let scanner = Scanner::recording(std::mem::take(&mut self.marks));
+        let (range, marks) = self.extent(scanner, true)?;
+        self.marks = marks;
+        Ok(range)
     }
 
     /// Consumes the next value without keeping it in the window.
@@ -271,9 +277,9 @@ impl<R: Read> Stream<R> {
             if self.peek()? != Some(b'{') {
                 return Err(Miss::Shape);
             }
-            let (range, marks) = self.entry()?;
+            let range = self.entry()?;
             entry.clear();
-            pick(&self.buf[range.clone()], &marks, fields, entry)?;
+            pick(&self.buf[range.clone()], &self.marks, fields, entry)?;
             sink.entry(array, entry)?;
             self.pos = range.end;
             match self.next_byte()? {
@@ -413,9 +419,12 @@ impl Scanner {
     }
 
     /// A scanner for an object that records where its members' `:` and `,` are.
-    fn recording() -> Scanner {
+    /// `marks` is emptied and reused (one buffer serves every entry).
+    fn recording(mut marks: Vec<usize>) -> Scanner {
+        marks.clear();
         Scanner {
             record: true,
+            marks,
             ..Scanner::new(b'{')
         }
     }
@@ -431,8 +440,8 @@ impl Scanner {
             return match end {
                 Some(0) => Err(Miss::Shape),
                 Some(end) => Ok(Scan::End(end)),
-                None if last && !bytes.is_empty() => Ok(Scan::End(bytes.len())),
-                None if last => Err(Miss::Shape),
+                // `bytes` starts with the scalar's first byte, so it is not empty.
+                None if last => Ok(Scan::End(bytes.len())),
                 None => Ok(Scan::More(0)),
             };
         }
@@ -453,6 +462,7 @@ impl Scanner {
             }
             offset += Scanner::BLOCK;
         }
+        // Past the end only after the padded last block.
         let consumed = offset.min(bytes.len());
         self.fed += consumed;
         Ok(Scan::More(consumed))
