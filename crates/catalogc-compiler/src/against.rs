@@ -281,8 +281,8 @@ impl Against {
             };
             AgainstError::Io(path.to_path_buf(), error)
         };
-        let file = crate::source::open_capped(path, MAX_BUNDLE_BYTES).map_err(io_error)?;
-        match Against::skimmed(path, file) {
+        let mut file = crate::source::open_capped(path, MAX_BUNDLE_BYTES).map_err(io_error)?;
+        match Against::skimmed(path, &file) {
             Ok(Some(against)) => return Ok(against),
             Ok(None) => {}
             Err(skim::Miss::Io(error)) => return Err(AgainstError::Io(path.to_path_buf(), error)),
@@ -293,7 +293,10 @@ impl Against {
             }
             Err(skim::Miss::Shape) => {}
         }
-        let bytes = crate::source::read_capped(path, MAX_BUNDLE_BYTES).map_err(io_error)?;
+        // The same open file, read again from its start: what is parsed is what was skimmed.
+        std::io::Seek::rewind(&mut file)
+            .map_err(|error| AgainstError::Io(path.to_path_buf(), error))?;
+        let bytes = crate::source::read_open(file, MAX_BUNDLE_BYTES).map_err(io_error)?;
         Against::from_view(path, serde_json::from_slice(&bytes), &bytes)
     }
 
