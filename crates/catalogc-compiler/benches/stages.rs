@@ -255,6 +255,7 @@ fn scoring(c: &mut Criterion) {
             &engine,
             &compilation.scorecards,
             &compilation.catalog.builtin_scorecards,
+            true,
             &names,
             DATE,
             &mut diagnostics,

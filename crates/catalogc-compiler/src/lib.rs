@@ -277,22 +277,37 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     ));
 
     // Descriptors and inventory snapshots are independent: load them side by side.
-    let inputs: Vec<load::Input<'_>> = descriptors
+    // Files other than `service.yaml` (scorecards, teams) first, so that the scorecards'
+    // expressions start parsing early; the order of the results does not matter (entities
+    // and findings are sorted).
+    let (service_files, other_files): (Vec<_>, Vec<_>) = descriptors
         .files
         .iter()
+        .partition(|file| file.path.file_name() == Some(std::ffi::OsStr::new(SERVICE_FILE)));
+    let inputs: Vec<load::Input<'_>> = other_files
+        .into_iter()
+        .chain(service_files)
         .map(load::Input::File)
         .chain(descriptors.git.iter().map(load::Input::Git))
         .collect();
+    // Parsing CEL is a large part of a small catalog's check: it runs on the engine's own
+    // thread while the descriptors load, starting with the built-ins' expressions and taking
+    // each scorecard's as soon as its file is loaded. (The scorecard files go first.)
+    let engine = score::cel::CelEngine::default();
+    let builtins = &configuration.catalog.builtin_scorecards;
+    if options.score {
+        score::run::prefetch_builtins(&engine, builtins);
+    }
+    let announce = |scorecard: &Scorecard| score::run::prefetch(&engine, scorecard);
     let reading = load::Reading {
         revision,
         cache: cache.map(|cache| (cache, descriptor_salt)),
+        scorecards: Some(&announce),
     };
     // Descriptors and inventory snapshots are independent: load them side by side. The files
     // services reference (docs, specs, pipelines) only depend on the descriptors, so they are
     // read while the large snapshots are still parsing. (In per-repo mode the bundle's
     // services are merged in first, which needs the inventories.)
-    let engine = score::cel::CelEngine::default();
-    let builtins = &configuration.catalog.builtin_scorecards;
     let (front, (inventories, inventory_findings)) = rayon::join(
         || -> Result<Front, CompileError> {
             let loaded =
@@ -491,6 +506,7 @@ fn prepare_scorecards(
         engine,
         scorecards,
         builtins,
+        options.score,
         &service_names,
         &evaluation_date,
         &mut diagnostics,

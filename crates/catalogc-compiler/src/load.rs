@@ -59,6 +59,9 @@ pub struct Reading<'a> {
     pub revision: Option<&'a Arc<Revision>>,
     /// Parsed files by blob id, and the salt of this compilation's settings.
     pub cache: Option<(&'a ParseCache, u64)>,
+    /// Told of each scorecard as soon as its file is loaded (the scoring stage starts
+    /// parsing its expressions while the other descriptors load).
+    pub scorecards: Option<&'a (dyn Fn(&Scorecard) + Sync)>,
 }
 
 /// Loads and validates every descriptor in parallel. Files that could not be read as text
@@ -73,106 +76,123 @@ pub fn descriptors(
     inputs
         .par_iter()
         .map(|input| {
-            let mut diagnostics = Vec::new();
-            let file = match input {
-                Input::File(file) => file,
-                Input::Git(descriptor) => {
-                    return Ok(load_text(
-                        descriptor.display.as_str(),
-                        descriptor.text.clone(),
-                        Origin::Git {
-                            repository: Arc::clone(&descriptor.repository),
-                            base: descriptor.base.clone(),
-                        },
-                        diagnostics,
-                        limits,
-                        schemas,
-                        extension,
-                    ));
+            let loaded = load_input(input, limits, schemas, extension, reading)?;
+            if let Some(announce) = reading.scorecards {
+                for scorecard in &loaded.scorecards {
+                    announce(&scorecard.value);
                 }
-            };
-            let display = file.display.as_str();
-            let (origin, blob, text) = match (file.blob, reading.revision) {
-                (Some(blob), Some(revision)) => {
-                    let origin = Origin::Revision {
-                        revision: Arc::clone(revision),
-                        base: parent_parts(display),
-                    };
-                    if let Some(hit) = cached(reading, display, blob, &origin) {
-                        return Ok(hit);
-                    }
-                    let text = read_revision_descriptor(
-                        revision,
-                        display,
-                        limits.descriptor_bytes,
-                        &mut diagnostics,
-                    )?
-                    .map(|(_, text)| text);
-                    (origin, Some(blob), text)
-                }
-                _ if reading.cache.is_some() => {
-                    // The working tree: the blob id of the content finds the parse of an
-                    // identical blob of another revision.
-                    let Some(bytes) = read_descriptor_bytes(
-                        &file.path,
-                        display,
-                        limits.descriptor_bytes,
-                        &mut diagnostics,
-                    )?
-                    else {
-                        return Ok(load_text(
-                            display,
-                            None,
-                            Origin::Directory,
-                            diagnostics,
-                            limits,
-                            schemas,
-                            extension,
-                        ));
-                    };
-                    let blob = crate::revision::blob_id(&bytes);
-                    if let Some(hit) = cached(reading, display, blob, &Origin::Directory) {
-                        return Ok(hit);
-                    }
-                    let text = match decode(display, bytes) {
-                        Ok(text) => Some(text),
-                        Err(diagnostic) => {
-                            diagnostics.push(*diagnostic);
-                            None
-                        }
-                    };
-                    (Origin::Directory, Some(blob), text)
-                }
-                _ => (
-                    Origin::Directory,
-                    None,
-                    read_descriptor(
-                        &file.path,
-                        display,
-                        limits.descriptor_bytes,
-                        &mut diagnostics,
-                    )?,
-                ),
-            };
-            let loaded = load_text(
-                display,
-                text,
-                origin,
-                diagnostics,
-                limits,
-                schemas,
-                extension,
-            );
-            if let (Some((cache, salt)), Some(blob)) = (reading.cache, blob) {
-                cache.put(
-                    &cache.descriptors,
-                    Key::new(display, blob, salt),
-                    Arc::new(loaded.clone()),
-                );
             }
             Ok(loaded)
         })
         .collect()
+}
+
+/// Reads, parses and validates one descriptor file.
+fn load_input(
+    input: &Input<'_>,
+    limits: &Limits,
+    schemas: &Schemas,
+    extension: Option<&Extension>,
+    reading: Reading<'_>,
+) -> Result<LoadedFile, CompileError> {
+    let mut diagnostics = Vec::new();
+    let file = match input {
+        Input::File(file) => file,
+        Input::Git(descriptor) => {
+            return Ok(load_text(
+                descriptor.display.as_str(),
+                descriptor.text.clone(),
+                Origin::Git {
+                    repository: Arc::clone(&descriptor.repository),
+                    base: descriptor.base.clone(),
+                },
+                diagnostics,
+                limits,
+                schemas,
+                extension,
+            ));
+        }
+    };
+    let display = file.display.as_str();
+    let (origin, blob, text) = match (file.blob, reading.revision) {
+        (Some(blob), Some(revision)) => {
+            let origin = Origin::Revision {
+                revision: Arc::clone(revision),
+                base: parent_parts(display),
+            };
+            if let Some(hit) = cached(reading, display, blob, &origin) {
+                return Ok(hit);
+            }
+            let text = read_revision_descriptor(
+                revision,
+                display,
+                limits.descriptor_bytes,
+                &mut diagnostics,
+            )?
+            .map(|(_, text)| text);
+            (origin, Some(blob), text)
+        }
+        _ if reading.cache.is_some() => {
+            // The working tree: the blob id of the content finds the parse of an
+            // identical blob of another revision.
+            let Some(bytes) = read_descriptor_bytes(
+                &file.path,
+                display,
+                limits.descriptor_bytes,
+                &mut diagnostics,
+            )?
+            else {
+                return Ok(load_text(
+                    display,
+                    None,
+                    Origin::Directory,
+                    diagnostics,
+                    limits,
+                    schemas,
+                    extension,
+                ));
+            };
+            let blob = crate::revision::blob_id(&bytes);
+            if let Some(hit) = cached(reading, display, blob, &Origin::Directory) {
+                return Ok(hit);
+            }
+            let text = match decode(display, bytes) {
+                Ok(text) => Some(text),
+                Err(diagnostic) => {
+                    diagnostics.push(*diagnostic);
+                    None
+                }
+            };
+            (Origin::Directory, Some(blob), text)
+        }
+        _ => (
+            Origin::Directory,
+            None,
+            read_descriptor(
+                &file.path,
+                display,
+                limits.descriptor_bytes,
+                &mut diagnostics,
+            )?,
+        ),
+    };
+    let loaded = load_text(
+        display,
+        text,
+        origin,
+        diagnostics,
+        limits,
+        schemas,
+        extension,
+    );
+    if let (Some((cache, salt)), Some(blob)) = (reading.cache, blob) {
+        cache.put(
+            &cache.descriptors,
+            Key::new(display, blob, salt),
+            Arc::new(loaded.clone()),
+        );
+    }
+    Ok(loaded)
 }
 
 /// The cached load of `display` at `blob`, its entities re-homed to `origin` (the same text

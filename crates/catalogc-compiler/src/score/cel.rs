@@ -112,10 +112,16 @@ pub struct CelEngine {
     env: Arc<Env>,
     /// The thread expressions are parsed on, started by the first compile.
     parser: std::sync::OnceLock<Result<ParserThread, String>>,
+    /// Parses started by [`RuleEngine::prefetch`], by expression, whose results the first
+    /// compile of the same expression takes.
+    prefetched: std::sync::Mutex<HashMap<String, std::sync::mpsc::Receiver<ParseResult>>>,
 }
 
+/// What the parser thread answers.
+type ParseResult = Result<CelRule, RuleError>;
+
 /// A parse to run: the expression and where to send the result.
-type ParseJob = (String, std::sync::mpsc::Sender<Result<CelRule, RuleError>>);
+type ParseJob = (String, std::sync::mpsc::Sender<ParseResult>);
 
 /// One thread with a large stack that parses every expression of an engine in turn (see
 /// [`PARSER_STACK`]). Starting a thread with such a stack costs about as much as parsing a
@@ -154,19 +160,31 @@ impl ParserThread {
     }
 
     fn parse(&self, source: &str) -> Result<CelRule, RuleError> {
-        let failed = || {
-            rule_error(
-                source,
-                Location::Start,
-                "the expression could not be parsed: the parser thread failed",
-            )
-        };
-        let (reply, result) = std::sync::mpsc::channel();
-        self.jobs
-            .send((source.to_owned(), reply))
-            .map_err(|_| failed())?;
-        result.recv().map_err(|_| failed())?
+        match self.submit(source) {
+            Some(result) => receive(source, &result),
+            None => Err(parser_failed(source)),
+        }
     }
+
+    /// Queues `source`; the receiver gets its parse.
+    fn submit(&self, source: &str) -> Option<std::sync::mpsc::Receiver<ParseResult>> {
+        let (reply, result) = std::sync::mpsc::channel();
+        self.jobs.send((source.to_owned(), reply)).ok()?;
+        Some(result)
+    }
+}
+
+/// Waits for the parse of `source` queued on the parser thread.
+fn receive(source: &str, result: &std::sync::mpsc::Receiver<ParseResult>) -> ParseResult {
+    result.recv().map_err(|_| parser_failed(source))?
+}
+
+fn parser_failed(source: &str) -> RuleError {
+    rule_error(
+        source,
+        Location::Start,
+        "the expression could not be parsed: the parser thread failed",
+    )
 }
 
 impl std::fmt::Debug for CelEngine {
@@ -187,7 +205,12 @@ impl CelEngine {
             // The environment `Program::compile` parses for: the standard functions and macros.
             env: Arc::new(Env::stdlib()),
             parser: std::sync::OnceLock::new(),
+            prefetched: std::sync::Mutex::new(HashMap::new()),
         }
+    }
+
+    fn parser(&self) -> &Result<ParserThread, String> {
+        self.parser.get_or_init(ParserThread::start)
     }
 }
 
@@ -488,13 +511,39 @@ impl RuleEngine for CelEngine {
 
     fn compile(&self, source: &str) -> Result<CelRule, RuleError> {
         scan(source)?;
-        match self.parser.get_or_init(ParserThread::start) {
+        let prefetched = self
+            .prefetched
+            .lock()
+            .ok()
+            .and_then(|mut prefetched| prefetched.remove(source));
+        if let Some(result) = prefetched {
+            return receive(source, &result);
+        }
+        match self.parser() {
             Ok(parser) => parser.parse(source),
             Err(error) => Err(rule_error(
                 source,
                 Location::Start,
                 &format!("the expression could not be parsed: no thread for the parser ({error})"),
             )),
+        }
+    }
+
+    fn prefetch(&self, source: &str) {
+        // What the scan rejects is never sent to the parser; compile reports it.
+        if scan(source).is_err() {
+            return;
+        }
+        let Ok(mut prefetched) = self.prefetched.lock() else {
+            return;
+        };
+        if prefetched.contains_key(source) {
+            return;
+        }
+        if let Ok(parser) = self.parser()
+            && let Some(result) = parser.submit(source)
+        {
+            prefetched.insert(source.to_owned(), result);
         }
     }
 

@@ -66,6 +66,11 @@ pub trait RuleEngine: Send + Sync {
     /// expressions, comprehensions nested deeper than allowed).
     fn compile(&self, source: &str) -> Result<Self::Rule, RuleError>;
 
+    /// A hint that `source` will be compiled soon: an engine may start compiling it in the
+    /// background now, so that [`RuleEngine::compile`] finds it done. The result is the
+    /// same as without the hint. (Does nothing unless an engine overrides it.)
+    fn prefetch(&self, _source: &str) {}
+
     /// How `rule` reads the variable `name` (`service`, `resources`, …): variables no rule
     /// reads are not built, and lists only counted are built without their entries.
     fn usage(&self, rule: &Self::Rule, name: &str) -> Usage;

@@ -98,12 +98,14 @@ pub struct Scores {
     pub scorecards: Vec<ScorecardSummary>,
 }
 
-/// Compiles the catalog's scorecards and the enabled built-ins. `service_names` are the
-/// catalog's services (for exemptions).
+/// Compiles the catalog's scorecards and, when `compile_builtins`, the enabled built-ins
+/// (a user scorecard named like an enabled built-in is reported either way).
+/// `service_names` are the catalog's services (for exemptions).
 pub fn compile_scorecards<E: RuleEngine>(
     engine: &E,
     scorecards: &[Entity<Scorecard>],
     builtins: &[catalogc_model::BuiltinScorecard],
+    compile_builtins: bool,
     service_names: &BTreeSet<&str>,
     today: &str,
     diagnostics: &mut Vec<Diagnostic>,
@@ -113,9 +115,6 @@ pub fn compile_scorecards<E: RuleEngine>(
     let mut jobs: Vec<(std::borrow::Cow<'_, Entity<Scorecard>>, bool)> = Vec::new();
     for builtin_name in builtins {
         let name = builtin_name_str(*builtin_name);
-        let Some(entity) = load_builtin(name) else {
-            continue;
-        };
         if let Some(user) = scorecards.iter().find(|s| s.value.name.as_str() == name) {
             diagnostics.push(
                 Diagnostic::new(
@@ -133,8 +132,11 @@ pub fn compile_scorecards<E: RuleEngine>(
             continue;
         }
         // Built-ins are tested to compile cleanly; any finding would be a defect, and is
-        // reported like a user's.
-        jobs.push((std::borrow::Cow::Owned(entity), true));
+        // reported like a user's. A check that does not score skips them: compiling them
+        // could find nothing.
+        if compile_builtins && let Some(entity) = load_builtin(name) {
+            jobs.push((std::borrow::Cow::Owned(entity), true));
+        }
     }
     let mut seen = BTreeSet::new();
     for entity in scorecards {
@@ -166,6 +168,28 @@ pub fn compile_scorecards<E: RuleEngine>(
     }
     compiled.sort_by(|a, b| a.definition.name.cmp(&b.definition.name));
     compiled
+}
+
+/// Starts parsing the expressions of the enabled built-in scorecards (see
+/// [`RuleEngine::prefetch`]): they are known as soon as `catalog.yaml` is read.
+pub fn prefetch_builtins<E: RuleEngine>(engine: &E, builtins: &[catalogc_model::BuiltinScorecard]) {
+    for builtin in builtins {
+        if let Some(entity) = load_builtin(builtin_name_str(*builtin)) {
+            prefetch(engine, &entity.value);
+        }
+    }
+}
+
+/// Starts parsing the expressions [`compile_scorecards`] will compile of `scorecard`.
+pub fn prefetch<E: RuleEngine>(engine: &E, scorecard: &Scorecard) {
+    if let Some(expression) = &scorecard.applies_to {
+        engine.prefetch(expression);
+    }
+    for criterion in &scorecard.criteria {
+        if let (Some(expression), None) = (&criterion.check, &criterion.uses) {
+            engine.prefetch(expression);
+        }
+    }
 }
 
 fn builtin_name_str(builtin: catalogc_model::BuiltinScorecard) -> &'static str {

@@ -899,3 +899,45 @@ fn the_work_estimate_is_decided_once_per_rounded_measurement() {
         .expect_err("too much work");
     assert!(error.contains("would copy or compare up to"), "{error}");
 }
+
+// --- Prefetching ---------------------------------------------------------------------------
+
+#[test]
+fn a_prefetched_expression_compiles_to_what_a_compile_gives() {
+    let vars = billing();
+    let engine = CelEngine::new();
+    let good = "service.tier == 2 && service.lifecycle == 'production'";
+    let bad = "service.tier ==";
+    for source in [good, bad, good] {
+        engine.prefetch(source);
+    }
+    // The queued parse is taken once; a second compile of the same text parses it again.
+    for _ in 0..2 {
+        let rule = engine.compile(good).expect("compiles");
+        assert_eq!(engine.evaluate(&rule, &engine.bind(&vars)), Ok(true));
+    }
+    assert_eq!(engine.compile(bad).err(), Some(compile_error(bad)));
+    assert!(
+        engine
+            .prefetched
+            .lock()
+            .map(|p| p.is_empty())
+            .unwrap_or(false),
+        "every queued parse was taken"
+    );
+}
+
+#[test]
+fn an_expression_the_scan_rejects_is_not_queued() {
+    let engine = CelEngine::new();
+    let deep = format!("{}1{}", "(".repeat(200), ")".repeat(200));
+    engine.prefetch(&deep);
+    assert!(
+        engine
+            .prefetched
+            .lock()
+            .map(|p| p.is_empty())
+            .unwrap_or(false)
+    );
+    assert_eq!(engine.compile(&deep).err(), Some(compile_error(&deep)));
+}

@@ -54,6 +54,7 @@ fn run(
         &engine,
         std::slice::from_ref(&card),
         &[],
+        true,
         &names,
         today,
         &mut diagnostics,
@@ -287,6 +288,7 @@ fn built_in_scorecards_compile_cleanly() {
             B::KongBestPractices,
             B::SecurityAndCompliance,
         ],
+        true,
         &BTreeSet::new(),
         "2026-06-01",
         &mut diagnostics,
@@ -439,4 +441,38 @@ criteria:
             vec![Pass, Fail, Pass, Fail, Pass, Error],
         ]
     );
+}
+
+#[test]
+fn a_scorecard_named_like_an_enabled_built_in_is_reported_whether_or_not_built_ins_compile() {
+    use catalogc_model::BuiltinScorecard as B;
+    let card: Entity<Scorecard> = entity(
+        "scorecards/maturity.yaml",
+        "apiVersion: catalogc/v1\nkind: Scorecard\nname: service-maturity\ncriteria:\n  - name: owned\n    check: has(service.owner)\n",
+    );
+    for compile_builtins in [true, false] {
+        let engine = CelEngine::default();
+        let mut diagnostics = Vec::new();
+        let compiled = compile_scorecards(
+            &engine,
+            std::slice::from_ref(&card),
+            &[B::ServiceMaturity, B::KongBestPractices],
+            compile_builtins,
+            &BTreeSet::new(),
+            "2026-06-01",
+            &mut diagnostics,
+        );
+        let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::DuplicateName], "{diagnostics:#?}");
+        let names: Vec<(&str, bool)> = compiled
+            .iter()
+            .map(|c| (c.definition.name.as_str(), c.builtin))
+            .collect();
+        let expected: &[(&str, bool)] = if compile_builtins {
+            &[("kong-best-practices", true)]
+        } else {
+            &[]
+        };
+        assert_eq!(names, expected);
+    }
 }
