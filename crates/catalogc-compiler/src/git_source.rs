@@ -195,6 +195,7 @@ pub fn read_source(
             .with_help("git sources are read only when everything they point at lies inside the catalog root")));
             continue;
         }
+        crate::revision::configure_libgit2();
         // NO_SEARCH: the matched directory is the repository or nothing; never a parent.
         let repository =
             match Repository::open_ext(&path, RepositoryOpenFlags::NO_SEARCH, &[] as &[&OsStr]) {

@@ -82,6 +82,7 @@ pub fn history(
     date: &str,
     cache: &Arc<ParseCache>,
 ) -> Result<History, HistoryError> {
+    crate::revision::configure_libgit2();
     let repository = Repository::discover(root).map_err(|error| {
         HistoryError::Revision(RevisionError::NotARepository {
             root: root.to_path_buf(),

@@ -411,7 +411,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone())),
     );
-    let mapping = mapping::map(&services, &inventories, &references, &mut diagnostics);
+    let mapping = mapping::map(&services, inventories, &references, &mut diagnostics);
 
     let Prepared {
         evaluation_date,

@@ -44,19 +44,23 @@ pub struct Mapping {
 }
 
 /// Maps the services' resources. `services` are the compiled services (sorted by name).
+/// The inventories' resources move into the mapping (a large catalog has tens of thousands,
+/// each with its attributes: copying them and then freeing the originals is time the user
+/// waits for).
 pub fn map(
     services: &[Entity<Service>],
-    inventories: &Inventories,
+    mut inventories: Inventories,
     references: &References,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Mapping {
-    let index: HashMap<&str, usize> = inventories
-        .resources
+    let inventory_resources = std::mem::take(&mut inventories.resources);
+    let inventories = &inventories;
+    let index: HashMap<&str, usize> = inventory_resources
         .iter()
         .enumerate()
         .map(|(i, r)| (r.key.as_str(), i))
         .collect();
-    let mut mapped_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); inventories.resources.len()];
+    let mut mapped_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); inventory_resources.len()];
     let github_configured = inventories.prefixes.contains("github");
     // Keys suggested for a mistyped mapping: the error already points at the fix, so the
     // resource is not also reported as unmapped.
@@ -100,7 +104,7 @@ pub fn map(
                     &id_pointer,
                     &key,
                     "`resources`",
-                    inventories,
+                    &inventory_resources,
                     &mut suggested,
                 )),
             }
@@ -127,7 +131,7 @@ pub fn map(
                         "/repository",
                         key,
                         "`repository`",
-                        inventories,
+                        &inventory_resources,
                         &mut suggested,
                     )),
                 }
@@ -210,20 +214,21 @@ pub fn map(
         }
     }
 
+    drop(index);
     let owners = OwnerIndex::new(services);
-    let mut resources = Vec::with_capacity(inventories.resources.len() + repo_files.len());
-    for (resource, by) in inventories.resources.iter().zip(mapped_by) {
+    let mut resources = Vec::with_capacity(inventory_resources.len() + repo_files.len());
+    for (resource, by) in inventory_resources.into_iter().zip(mapped_by) {
         let suggested_owner = if by.is_empty() {
-            let owner = owners.likely_owner(resource);
+            let owner = owners.likely_owner(&resource);
             if !suggested.contains(&resource.key) {
-                diagnostics.push(unmapped(resource, owner.as_deref()));
+                diagnostics.push(unmapped(&resource, owner.as_deref()));
             }
             owner
         } else {
             None
         };
         resources.push(MappedResource {
-            resource: resource.clone(),
+            resource,
             mapped_by: by.into_iter().map(str::to_owned).collect(),
             suggested_owner,
         });
@@ -286,14 +291,12 @@ fn unknown_resource(
     pointer: &str,
     key: &str,
     field: &str,
-    inventories: &Inventories,
+    resources: &[Resource],
     suggested: &mut BTreeSet<String>,
 ) -> Diagnostic {
     let prefix = key.split(':').next().unwrap_or_default();
-    let start = inventories
-        .resources
-        .partition_point(|r| r.integration.as_str() < prefix);
-    let candidates = inventories.resources[start..]
+    let start = resources.partition_point(|r| r.integration.as_str() < prefix);
+    let candidates = resources[start..]
         .iter()
         .take_while(|r| r.integration == prefix)
         .map(|r| r.key.as_str());

@@ -28,7 +28,7 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
         cache: cache.clone(),
         ..CompileOptions::check(root)
     }) {
-        Ok(compilation) => compilation,
+        Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     let events = match (args.history, &cache) {

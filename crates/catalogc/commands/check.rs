@@ -43,7 +43,7 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         against,
         ..CompileOptions::check(root)
     }) {
-        Ok(compilation) => compilation,
+        Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     if let Some(path) = &args.write_baseline {

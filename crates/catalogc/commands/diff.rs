@@ -56,12 +56,12 @@ pub fn run(args: &DiffArgs) -> ExitStatus {
     // The head first: the working tree is read in full anyway, and the base then finds
     // every unchanged file in the cache without reading its blob.
     let head_compilation = match compile(&options(head.clone())) {
-        Ok(compilation) => compilation,
+        Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     let head_done = started.elapsed();
     let base_compilation = match compile(&options(Some(Arc::clone(&base)))) {
-        Ok(compilation) => compilation,
+        Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     let base_done = started.elapsed();

@@ -13,7 +13,7 @@ pub fn run(args: &GraphArgs) -> ExitStatus {
         Err(message) => return ExitStatus::Error(message),
     };
     let compilation = match compile(&CompileOptions::check(root)) {
-        Ok(compilation) => compilation,
+        Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     let view = match &args.service {

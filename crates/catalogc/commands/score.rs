@@ -34,7 +34,7 @@ pub fn run(args: &ScoreArgs) -> ExitStatus {
         score: true,
         ..CompileOptions::check(root)
     }) {
-        Ok(compilation) => compilation,
+        Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     let summaries: Vec<&ScorecardSummary> = compilation
