@@ -36,16 +36,27 @@ pub fn run(args: &DiffArgs) -> ExitStatus {
         Err(message) => return ExitStatus::Error(message),
     };
     let open = |revision: &str| Revision::open(&root, revision).map(Arc::new);
-    let base = match open(&args.base) {
+    // Each revision's tree is indexed on its own thread (a large catalog's trees take a
+    // while to walk); a base that cannot be read is reported first.
+    let (base, head) = std::thread::scope(|scope| {
+        let head = scope.spawn(|| args.head.as_deref().map(open).transpose());
+        let base = open(&args.base);
+        // A panic while indexing is a defect: the hook reports it like one on this thread.
+        let head = head
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (base, head)
+    });
+    let base = match base {
         Ok(base) => base,
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
-    let head = match args.head.as_deref().map(open).transpose() {
+    let head = match head {
         Ok(head) => head,
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
     let started = std::time::Instant::now();
-    let cache = Arc::new(ParseCache::new());
+    let cache = output::until_exit(Arc::new(ParseCache::new()));
     let options = |revision: Option<Arc<Revision>>| CompileOptions {
         date: Some(date.clone()),
         score: true,
