@@ -10,16 +10,16 @@ use catalogc_diagnostics::{Diagnostic, Summary};
 use crate::args::{ColorChoice, Format, RootArgs};
 use crate::job_summary::{self, JobSummary};
 
-/// Whether human output is coloured: `always`, or `auto` on a terminal without `NO_COLOR`.
 /// Keeps `value` until the process exits without ever freeing it. Commands wrap their
 /// compilation in it: they end right after their output, when the kernel takes the whole
 /// heap back at once, while freeing a large catalog's values one allocation at a time is
-/// single-threaded work the user waits for (BENCHMARKS.md, "Exit"). Only for plain data:
+/// single-threaded work the user waits for (BENCHMARKS.md, "Latest round"). Only for plain data:
 /// nothing that must flush or clean up when dropped.
 pub fn until_exit<T>(value: T) -> std::mem::ManuallyDrop<T> {
     std::mem::ManuallyDrop::new(value)
 }
 
+/// Whether human output is coloured: `always`, or `auto` on a terminal without `NO_COLOR`.
 pub fn color_enabled(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,

@@ -276,7 +276,6 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             .and_then(SourceText::as_whole),
     ));
 
-    // Descriptors and inventory snapshots are independent: load them side by side.
     // Files other than `service.yaml` (scorecards, teams) first, so that the scorecards'
     // expressions start parsing early; the order of the results does not matter (entities
     // and findings are sorted).
@@ -291,8 +290,8 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         .chain(descriptors.git.iter().map(load::Input::Git))
         .collect();
     // Parsing CEL is a large part of a small catalog's check: it runs on the engine's own
-    // thread while the descriptors load, starting with the built-ins' expressions and taking
-    // each scorecard's as soon as its file is loaded. (The scorecard files go first.)
+    // thread while the descriptors load: the built-ins' expressions when scoring, and each
+    // scorecard's as soon as its file is loaded.
     let engine = score::cel::CelEngine::default();
     let builtins = &configuration.catalog.builtin_scorecards;
     if options.score {
@@ -302,7 +301,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     let reading = load::Reading {
         revision,
         cache: cache.map(|cache| (cache, descriptor_salt)),
-        scorecards: Some(&announce),
+        scorecards: &announce,
     };
     // Descriptors and inventory snapshots are independent: load them side by side. The files
     // services reference (docs, specs, pipelines) only depend on the descriptors, so they are

@@ -61,7 +61,7 @@ pub struct Reading<'a> {
     pub cache: Option<(&'a ParseCache, u64)>,
     /// Told of each scorecard as soon as its file is loaded (the scoring stage starts
     /// parsing its expressions while the other descriptors load).
-    pub scorecards: Option<&'a (dyn Fn(&Scorecard) + Sync)>,
+    pub scorecards: &'a (dyn Fn(&Scorecard) + Sync),
 }
 
 /// Loads and validates every descriptor in parallel. Files that could not be read as text
@@ -77,10 +77,8 @@ pub fn descriptors(
         .par_iter()
         .map(|input| {
             let loaded = load_input(input, limits, schemas, extension, reading)?;
-            if let Some(announce) = reading.scorecards {
-                for scorecard in &loaded.scorecards {
-                    announce(&scorecard.value);
-                }
+            for scorecard in &loaded.scorecards {
+                (reading.scorecards)(&scorecard.value);
             }
             Ok(loaded)
         })

@@ -26,7 +26,7 @@ use crate::repo::FileProblem;
 ///
 /// Blobs are not re-hashed on every read (libgit2's strict hash verification): git itself
 /// does not either, outside `git fsck`. Hashing every object read cost about a tenth of a
-/// `diff` of a 10,000-service catalog (BENCHMARKS.md, "diff"): the snapshots alone are
+/// `diff` of a 10,000-service catalog (BENCHMARKS.md, "Latest round"): the snapshots alone are
 /// 100 MB of blobs per revision. Object ids still come from the trees, and a corrupt
 /// object still fails to inflate or to parse; what is skipped is the proof that the object
 /// store was not edited by hand, which anyone able to edit it can defeat by moving a ref.

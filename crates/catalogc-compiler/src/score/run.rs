@@ -134,8 +134,8 @@ pub fn compile_scorecards<E: RuleEngine>(
         // Built-ins are tested to compile cleanly; any finding would be a defect, and is
         // reported like a user's. A check that does not score skips them: compiling them
         // could find nothing.
-        if compile_builtins && let Some(entity) = load_builtin(name) {
-            jobs.push((std::borrow::Cow::Owned(entity), true));
+        if compile_builtins && let Some(entity) = load_builtin(*builtin_name) {
+            jobs.push((std::borrow::Cow::Borrowed(entity), true));
         }
     }
     let mut seen = BTreeSet::new();
@@ -174,7 +174,7 @@ pub fn compile_scorecards<E: RuleEngine>(
 /// [`RuleEngine::prefetch`]): they are known as soon as `catalog.yaml` is read.
 pub fn prefetch_builtins<E: RuleEngine>(engine: &E, builtins: &[catalogc_model::BuiltinScorecard]) {
     for builtin in builtins {
-        if let Some(entity) = load_builtin(builtin_name_str(*builtin)) {
+        if let Some(entity) = load_builtin(*builtin) {
             prefetch(engine, &entity.value);
         }
     }
@@ -203,7 +203,23 @@ fn builtin_name_str(builtin: catalogc_model::BuiltinScorecard) -> &'static str {
 }
 
 /// Parses an embedded built-in scorecard.
-fn load_builtin(name: &str) -> Option<Entity<Scorecard>> {
+/// The built-in scorecard, parsed once per process (the prefetch and the compile both ask).
+fn load_builtin(builtin: catalogc_model::BuiltinScorecard) -> Option<&'static Entity<Scorecard>> {
+    use catalogc_model::BuiltinScorecard as B;
+    static PARSED: [std::sync::OnceLock<Option<Entity<Scorecard>>>; 4] =
+        [const { std::sync::OnceLock::new() }; 4];
+    let slot = match builtin {
+        B::ServiceMaturity => 0,
+        B::ServiceDocumentation => 1,
+        B::KongBestPractices => 2,
+        B::SecurityAndCompliance => 3,
+    };
+    PARSED[slot]
+        .get_or_init(|| parse_builtin(builtin_name_str(builtin)))
+        .as_ref()
+}
+
+fn parse_builtin(name: &str) -> Option<Entity<Scorecard>> {
     let (file, text) = builtin::source(name)?;
     let mut findings = Vec::new();
     let document = yaml::parse(
