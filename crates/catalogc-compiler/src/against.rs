@@ -135,12 +135,16 @@ const BATCH: usize = 512;
 /// Collects skimmed entries into batches for the parsing thread.
 struct Batcher {
     sender: std::sync::mpsc::SyncSender<Batch>,
+    /// Batches the parsing thread is done with, emptied: their buffers are filled again
+    /// instead of fresh memory (which the kernel zeroes page by page) for every batch.
+    spare: std::sync::mpsc::Receiver<Batch>,
     batch: Batch,
 }
 
 impl Batcher {
     fn flush(&mut self) -> Result<(), skim::Miss> {
-        let batch = std::mem::take(&mut self.batch);
+        let spare = self.spare.try_recv().unwrap_or_default();
+        let batch = std::mem::replace(&mut self.batch, spare);
         // The parser stops at the first entry it cannot parse; skimming then stops too.
         self.sender.send(batch).map_err(|_| skim::Miss::Shape)
     }
@@ -314,16 +318,22 @@ impl Against {
     /// is still being skimmed.
     fn skimmed(path: &Path, reader: impl std::io::Read) -> Result<Option<Against>, skim::Miss> {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(8);
+        let (give_back, spare) = std::sync::mpsc::sync_channel::<Batch>(8);
         let (head, views) = std::thread::scope(|scope| {
             let parser = scope.spawn(move || {
                 let mut views = Views::default();
-                for batch in receiver {
+                for mut batch in receiver {
                     views.parse(&batch)?;
+                    batch.text.clear();
+                    batch.entries.clear();
+                    // When the skimmer has enough spares (or is done), this one is freed.
+                    let _ = give_back.try_send(batch);
                 }
                 Ok::<Views, skim::Miss>(views)
             });
             let mut batcher = Batcher {
                 sender,
+                spare,
                 batch: Batch::default(),
             };
             let head = skim::skim(reader, MAX_BUNDLE_BYTES, &keep(), &mut batcher);
@@ -394,28 +404,34 @@ impl Against {
             ));
         }
         let spans = Arc::new(SpanMap::default());
+        // The views are consumed: their strings move into the entities.
         let services = view
             .services
-            .iter()
-            .map(|s| entity(service(s), &s.source, &spans))
+            .into_iter()
+            .map(|mut s| {
+                let source = std::mem::take(&mut s.source.file);
+                let line = s.source.line;
+                entity(service(s), source, line, &spans)
+            })
             .collect();
         let teams = view
             .teams
-            .iter()
+            .into_iter()
             .map(|t| {
                 entity(
                     Team {
                         api_version: ApiVersion::V1,
                         kind: TeamKind::Team,
-                        name: Name::from(t.name.as_str()),
+                        name: Name(t.name),
                         title: None,
                         description: None,
-                        parent: t.parent.as_deref().map(Name::from),
+                        parent: t.parent.map(Name),
                         members: Vec::new(),
                         contacts: Vec::new(),
                         github: None,
                     },
-                    &t.source,
+                    t.source.file,
+                    t.source.line,
                     &spans,
                 )
             })
@@ -423,10 +439,7 @@ impl Against {
         let resources = view
             .resources
             .into_iter()
-            .filter(|r| {
-                !r.key
-                    .starts_with(&format!("{}:", crate::mapping::REPOSITORY_PREFIX))
-            })
+            .filter(|r| !is_repository_key(&r.key))
             .map(|r| {
                 let span = catalogc_diagnostics::Span::point(Position {
                     line: r.source.line,
@@ -463,6 +476,10 @@ impl Against {
         teams: &mut Vec<Entity<Team>>,
         inventories: &mut crate::inventory::Inventories,
     ) {
+        // Room for the bundle's entries at once, not by doubling (each step a copy).
+        services.reserve(self.services.len());
+        teams.reserve(self.teams.len());
+        inventories.resources.reserve(self.resources.len());
         let local: std::collections::HashSet<String> =
             services.iter().map(|s| s.value.name.to_string()).collect();
         services.extend(
@@ -502,12 +519,12 @@ impl Against {
 
 /// An entity of the bundle, located at its source line (findings about bundle entries are
 /// not reported, but related locations may name them).
-fn entity<T>(value: T, source: &SourceView, spans: &Arc<SpanMap>) -> Entity<T> {
+fn entity<T>(value: T, file: String, line: u32, spans: &Arc<SpanMap>) -> Entity<T> {
     Entity {
         value,
-        file: source.file.clone(),
+        file,
         start: Position {
-            line: source.line,
+            line,
             column: 1,
             offset: 0,
         },
@@ -519,14 +536,14 @@ fn entity<T>(value: T, source: &SourceView, spans: &Arc<SpanMap>) -> Entity<T> {
 /// A bundle service as the resolver needs it: its name, owner, lifecycle, tier,
 /// dependencies, provided APIs and mapped resources. Files stay out: the bundle already
 /// checked them.
-fn service(view: &ServiceView) -> Service {
+fn service(view: ServiceView) -> Service {
     Service {
         api_version: ApiVersion::V1,
         kind: ServiceKind::Service,
-        name: Name::from(view.name.as_str()),
+        name: Name(view.name),
         title: None,
         description: None,
-        owner: Name::from(view.owner.as_str()),
+        owner: Name(view.owner),
         additional_owners: Vec::new(),
         lifecycle: view.lifecycle,
         tier: view.tier,
@@ -537,10 +554,10 @@ fn service(view: &ServiceView) -> Service {
         repository: None,
         depends_on: view
             .dependencies
-            .iter()
+            .into_iter()
             .map(|d| {
                 catalogc_model::Dependency::Detailed(DetailedDependency {
-                    service: Name::from(d.service.as_str()),
+                    service: Name(d.service),
                     kind: d.kind,
                     critical: d.critical,
                 })
@@ -550,9 +567,9 @@ fn service(view: &ServiceView) -> Service {
             provides: view
                 .apis
                 .provides
-                .iter()
+                .into_iter()
                 .map(|api| ProvidedApi {
-                    name: Name::from(api.name.as_str()),
+                    name: Name(api.name),
                     api_type: api.api_type,
                     spec: None,
                     description: None,
@@ -562,17 +579,22 @@ fn service(view: &ServiceView) -> Service {
         }),
         resources: view
             .resources
-            .iter()
-            .filter(|key| !key.starts_with(&format!("{}:", crate::mapping::REPOSITORY_PREFIX)))
-            .map(|key| {
-                catalogc_model::ResourceRef::Key(catalogc_model::ResourceKey::from(key.as_str()))
-            })
+            .into_iter()
+            .filter(|key| !is_repository_key(key))
+            .map(|key| catalogc_model::ResourceRef::Key(catalogc_model::ResourceKey(key)))
             .collect(),
         docs: Vec::new(),
         pipelines: Vec::new(),
         api_products: Vec::new(),
         custom: None,
     }
+}
+
+/// Whether `key` is a `repository:` key (the github mapping a service's `repository`
+/// field makes; per-repo mode leaves those to the local descriptor).
+fn is_repository_key(key: &str) -> bool {
+    key.strip_prefix(crate::mapping::REPOSITORY_PREFIX)
+        .is_some_and(|rest| rest.starts_with(':'))
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(baseline) => baseline,
         Err(message) => return ExitStatus::Error(message),
     };
+    let started = std::time::Instant::now();
     let against = match &args.against {
         Some(path) => match Against::load(path) {
             Ok(against) => Some(Arc::new(against)),
@@ -37,6 +38,7 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         },
         None => None,
     };
+    let loaded = started.elapsed();
     let compilation = match compile(&CompileOptions {
         date,
         score: false,
@@ -46,6 +48,13 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
+    if args.against.is_some() && std::env::var_os("CATALOGC_CACHE_STATS").is_some() {
+        eprintln!(
+            "catalogc: bundle read in {} ms, catalog compiled in {} ms",
+            loaded.as_millis(),
+            (started.elapsed() - loaded).as_millis()
+        );
+    }
     if let Some(path) = &args.write_baseline {
         return write_baseline(&compilation.diagnostics, path);
     }
