@@ -22,6 +22,7 @@ use catalogc_model::{
 };
 use serde::Deserialize;
 
+use crate::mapping::is_repository_key;
 use crate::resources::Resource;
 use crate::yaml::SpanMap;
 use crate::{Entity, Origin};
@@ -224,7 +225,7 @@ struct ServiceView {
     resources: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct SourceView {
     file: String,
     line: u32,
@@ -409,9 +410,8 @@ impl Against {
             .services
             .into_iter()
             .map(|mut s| {
-                let source = std::mem::take(&mut s.source.file);
-                let line = s.source.line;
-                entity(service(s), source, line, &spans)
+                let source = std::mem::take(&mut s.source);
+                entity(service(s), source, &spans)
             })
             .collect();
         let teams = view
@@ -430,8 +430,7 @@ impl Against {
                         contacts: Vec::new(),
                         github: None,
                     },
-                    t.source.file,
-                    t.source.line,
+                    t.source,
                     &spans,
                 )
             })
@@ -519,12 +518,12 @@ impl Against {
 
 /// An entity of the bundle, located at its source line (findings about bundle entries are
 /// not reported, but related locations may name them).
-fn entity<T>(value: T, file: String, line: u32, spans: &Arc<SpanMap>) -> Entity<T> {
+fn entity<T>(value: T, source: SourceView, spans: &Arc<SpanMap>) -> Entity<T> {
     Entity {
         value,
-        file,
+        file: source.file,
         start: Position {
-            line,
+            line: source.line,
             column: 1,
             offset: 0,
         },
@@ -588,13 +587,6 @@ fn service(view: ServiceView) -> Service {
         api_products: Vec::new(),
         custom: None,
     }
-}
-
-/// Whether `key` is a `repository:` key (the github mapping a service's `repository`
-/// field makes; per-repo mode leaves those to the local descriptor).
-fn is_repository_key(key: &str) -> bool {
-    key.strip_prefix(crate::mapping::REPOSITORY_PREFIX)
-        .is_some_and(|rest| rest.starts_with(':'))
 }
 
 #[cfg(test)]

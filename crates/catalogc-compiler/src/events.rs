@@ -17,7 +17,7 @@ use catalogc_model::{
     DiffSummary, FindingRef, Service,
 };
 
-use crate::mapping::REPOSITORY_PREFIX;
+use crate::mapping::is_repository_key;
 use crate::{Compilation, Entity};
 
 /// A service as events see it.
@@ -71,7 +71,7 @@ impl<'a> Side<'a> {
             .map(|keys| {
                 keys.iter()
                     .map(String::as_str)
-                    .filter(|key| !key.starts_with(&format!("{REPOSITORY_PREFIX}:")))
+                    .filter(|key| !is_repository_key(key))
                     .collect()
             })
             .unwrap_or_default()

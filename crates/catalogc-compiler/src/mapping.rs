@@ -24,6 +24,13 @@ use crate::suggest::did_you_mean;
 /// The key prefix of files referenced from repositories.
 pub const REPOSITORY_PREFIX: &str = "repo";
 
+/// Whether `key` names a file referenced from a repository (`repo:<path>`), not an
+/// integration's resource.
+pub(crate) fn is_repository_key(key: &str) -> bool {
+    key.strip_prefix(REPOSITORY_PREFIX)
+        .is_some_and(|rest| rest.starts_with(':'))
+}
+
 /// A resource with the services that map it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedResource {
