@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod interrupt;
 mod job_summary;
+mod memory;
 mod output;
 
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ pub enum ExitStatus {
 }
 
 fn main() -> ExitCode {
+    memory::start();
     catalogc_compiler::install_panic_hook();
     interrupt::install();
     let cli = match Cli::try_parse() {

@@ -67,6 +67,19 @@ pub struct CompileOptions {
     /// Per-repo mode (`check --against catalog.json`): resolve the local descriptors against
     /// this published bundle, and report findings about local files only.
     pub against: Option<Arc<against::Against>>,
+    /// Told the number of descriptor files as soon as discovery has found them, before any is
+    /// read, so that the caller can fit process-wide settings to the catalog's size.
+    pub on_scale: Option<ScaleHook>,
+}
+
+/// A caller's callback for [`CompileOptions::on_scale`].
+#[derive(Clone)]
+pub struct ScaleHook(pub Arc<dyn Fn(usize) + Send + Sync>);
+
+impl std::fmt::Debug for ScaleHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScaleHook")
+    }
 }
 
 impl CompileOptions {
@@ -79,6 +92,7 @@ impl CompileOptions {
             revision: None,
             cache: None,
             against: None,
+            on_scale: None,
         }
     }
 }
@@ -254,6 +268,9 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             &limits,
             &mut diagnostics,
         )?;
+        if let Some(ScaleHook(hook)) = &options.on_scale {
+            hook(descriptors.files.len() + descriptors.git.len());
+        }
         Ok::<_, CompileError>((configuration, limits, descriptors, diagnostics))
     });
     let (configuration, limits, descriptors, found) = discovered?;
@@ -572,4 +589,27 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
         out.push_str(&component.as_os_str().to_string_lossy());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn the_scale_hook_hears_the_descriptor_count_once_per_compilation() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/minimal");
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&heard);
+        let compilation = compile(&CompileOptions {
+            on_scale: Some(ScaleHook(Arc::new(move |files| {
+                record.lock().expect("not poisoned").push(files);
+            }))),
+            ..CompileOptions::check(root)
+        })
+        .expect("the example compiles");
+        // One service (repos/hello/service.yaml) and one team (teams/web.yaml).
+        assert_eq!(compilation.services.len() + compilation.teams.len(), 2);
+        assert_eq!(*heard.lock().expect("not poisoned"), vec![2]);
+    }
 }

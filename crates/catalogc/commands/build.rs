@@ -26,6 +26,7 @@ pub fn run(args: &BuildArgs, color: bool) -> ExitStatus {
         score: true,
         // With a history, the working tree's files seed the cache the commits are read from.
         cache: cache.clone(),
+        on_scale: crate::memory::scale_hook(),
         ..CompileOptions::check(root)
     }) {
         Ok(compilation) => output::until_exit(compilation),

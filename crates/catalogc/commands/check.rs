@@ -43,6 +43,7 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         date,
         score: false,
         against,
+        on_scale: crate::memory::scale_hook(),
         ..CompileOptions::check(root)
     }) {
         Ok(compilation) => output::until_exit(compilation),

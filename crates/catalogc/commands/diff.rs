@@ -62,6 +62,7 @@ pub fn run(args: &DiffArgs) -> ExitStatus {
         score: true,
         revision,
         cache: Some(Arc::clone(&cache)),
+        on_scale: crate::memory::scale_hook(),
         ..CompileOptions::check(root.clone())
     };
     // The head first: the working tree is read in full anyway, and the base then finds

@@ -32,6 +32,7 @@ pub fn run(args: &ScoreArgs) -> ExitStatus {
     let compilation = match compile(&CompileOptions {
         date,
         score: true,
+        on_scale: crate::memory::scale_hook(),
         ..CompileOptions::check(root)
     }) {
         Ok(compilation) => output::until_exit(compilation),

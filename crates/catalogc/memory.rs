@@ -1,0 +1,75 @@
+//! Transparent huge pages, fitted to the catalog's size.
+//!
+//! With the kernel's THP mode `always`, the allocator's first touch of each 2 MiB region
+//! faults in a huge page that the kernel zeroes whole. A small catalog (the pre-commit check
+//! of one file) touches a few MiB, so that zeroing is a large part of its CPU time; a large
+//! catalog fills the pages it gets and takes fewer faults with huge pages. So huge pages are
+//! off from the start of the process and come back on once discovery has found a large
+//! catalog (BENCHMARKS.md, "Huge pages by catalog size"). A process whose parent already
+//! disabled them keeps them disabled.
+
+use std::sync::Arc;
+#[cfg(target_os = "linux")]
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use catalogc_compiler::ScaleHook;
+
+/// From this many descriptor files on, huge pages pay for themselves.
+#[cfg(target_os = "linux")]
+const LARGE_CATALOG: usize = 2_000;
+
+/// Whether this process turned huge pages off (and so may turn them back on).
+#[cfg(target_os = "linux")]
+static TURNED_OFF: AtomicBool = AtomicBool::new(false);
+
+/// Turns huge pages off for this process, unless they already are.
+pub fn start() {
+    #[cfg(target_os = "linux")]
+    if rustix::thread::transparent_huge_pages_are_disabled().is_ok_and(|disabled| !disabled)
+        && rustix::thread::disable_transparent_huge_pages(true).is_ok()
+    {
+        TURNED_OFF.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The compile hook that turns huge pages back on for a large catalog.
+pub fn scale_hook() -> Option<ScaleHook> {
+    Some(ScaleHook(Arc::new(|descriptor_files| {
+        #[cfg(target_os = "linux")]
+        if descriptor_files >= LARGE_CATALOG && TURNED_OFF.swap(false, Ordering::Relaxed) {
+            // Failing to turn them back on costs time, never correctness.
+            let _ = rustix::thread::disable_transparent_huge_pages(false);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = descriptor_files;
+    })))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_pages_are_off_for_small_catalogs_and_back_on_for_large_ones() {
+        let Ok(disabled_by_parent) = rustix::thread::transparent_huge_pages_are_disabled() else {
+            return; // A kernel without the prctl: nothing to manage.
+        };
+        start();
+        assert_eq!(
+            rustix::thread::transparent_huge_pages_are_disabled(),
+            Ok(true)
+        );
+        let hook = scale_hook().expect("a hook");
+        (hook.0)(LARGE_CATALOG - 1);
+        assert_eq!(
+            rustix::thread::transparent_huge_pages_are_disabled(),
+            Ok(true)
+        );
+        (hook.0)(LARGE_CATALOG);
+        // Back on, unless the parent process had turned them off.
+        assert_eq!(
+            rustix::thread::transparent_huge_pages_are_disabled(),
+            Ok(disabled_by_parent)
+        );
+    }
+}
