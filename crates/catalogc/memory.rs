@@ -5,8 +5,8 @@
 //! of one file) touches a few MiB, so that zeroing is a large part of its CPU time; a large
 //! catalog fills the pages it gets and takes fewer faults with huge pages. So huge pages are
 //! off from the start of the process and come back on once discovery has found a large
-//! catalog (BENCHMARKS.md, "Huge pages by catalog size"). A process whose parent already
-//! disabled them keeps them disabled.
+//! catalog, or before a large bundle is read (BENCHMARKS.md, "Huge pages by catalog size").
+//! A process whose parent already disabled them keeps them disabled.
 
 use std::sync::Arc;
 #[cfg(target_os = "linux")]
@@ -17,6 +17,10 @@ use catalogc_compiler::ScaleHook;
 /// From this many descriptor files on, huge pages pay for themselves.
 #[cfg(target_os = "linux")]
 const LARGE_CATALOG: usize = 2_000;
+
+/// From this many bytes on, an input is large (a bundle of about 2,000 services).
+#[cfg(target_os = "linux")]
+const LARGE_INPUT: u64 = 24 << 20;
 
 /// Whether this process turned huge pages off (and so may turn them back on).
 #[cfg(target_os = "linux")]
@@ -30,6 +34,17 @@ pub fn start() {
     {
         TURNED_OFF.store(true, Ordering::Relaxed);
     }
+}
+
+/// Turns huge pages back on before reading an input of `bytes` that is large (the published
+/// bundle of `check --against`), which fills the pages it gets.
+pub fn large_input(bytes: u64) {
+    #[cfg(target_os = "linux")]
+    if bytes >= LARGE_INPUT && TURNED_OFF.swap(false, Ordering::Relaxed) {
+        let _ = rustix::thread::disable_transparent_huge_pages(false);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = bytes;
 }
 
 /// The compile hook that turns huge pages back on for a large catalog.
@@ -49,27 +64,30 @@ pub fn scale_hook() -> Option<ScaleHook> {
 mod tests {
     use super::*;
 
+    fn disabled() -> bool {
+        rustix::thread::transparent_huge_pages_are_disabled().expect("the prctl answers")
+    }
+
+    // One test: the setting is process-wide, and tests run in parallel.
     #[test]
-    fn huge_pages_are_off_for_small_catalogs_and_back_on_for_large_ones() {
+    fn huge_pages_are_off_for_small_inputs_and_back_on_for_large_ones() {
         let Ok(disabled_by_parent) = rustix::thread::transparent_huge_pages_are_disabled() else {
             return; // A kernel without the prctl: nothing to manage.
         };
-        start();
-        assert_eq!(
-            rustix::thread::transparent_huge_pages_are_disabled(),
-            Ok(true)
-        );
         let hook = scale_hook().expect("a hook");
+
+        start();
+        assert!(disabled());
         (hook.0)(LARGE_CATALOG - 1);
-        assert_eq!(
-            rustix::thread::transparent_huge_pages_are_disabled(),
-            Ok(true)
-        );
+        large_input(LARGE_INPUT - 1);
+        assert!(disabled());
         (hook.0)(LARGE_CATALOG);
         // Back on, unless the parent process had turned them off.
-        assert_eq!(
-            rustix::thread::transparent_huge_pages_are_disabled(),
-            Ok(disabled_by_parent)
-        );
+        assert_eq!(disabled(), disabled_by_parent);
+
+        start();
+        assert!(disabled());
+        large_input(LARGE_INPUT);
+        assert_eq!(disabled(), disabled_by_parent);
     }
 }

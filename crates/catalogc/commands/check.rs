@@ -31,6 +31,10 @@ pub fn run(args: &CheckArgs, color: bool) -> ExitStatus {
         Err(message) => return ExitStatus::Error(message),
     };
     let started = std::time::Instant::now();
+    if let Some(path) = &args.against {
+        // A missing bundle is reported by the load below.
+        crate::memory::large_input(std::fs::metadata(path).map_or(0, |m| m.len()));
+    }
     let against = match &args.against {
         Some(path) => match Against::load(path) {
             Ok(against) => Some(Arc::new(against)),
