@@ -12,7 +12,10 @@ pub fn run(args: &GraphArgs) -> ExitStatus {
         Ok(root) => root,
         Err(message) => return ExitStatus::Error(message),
     };
-    let compilation = match compile(&CompileOptions::check(root)) {
+    let compilation = match compile(&CompileOptions {
+        on_scale: crate::memory::scale_hook(),
+        ..CompileOptions::check(root)
+    }) {
         Ok(compilation) => output::until_exit(compilation),
         Err(error) => return ExitStatus::Error(error.to_string()),
     };
