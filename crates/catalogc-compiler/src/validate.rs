@@ -9,10 +9,11 @@
 use std::collections::HashSet;
 
 use catalogc_diagnostics::{Code, Diagnostic, quote};
-use catalogc_model::{Kind, pattern_words, schema};
+use catalogc_model::{Kind, builtin_matcher, pattern_words, schema};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::{ValidationError, Validator};
-use serde_json::Value;
+use jsonschema::paths::Location;
+use jsonschema::{Keyword, ValidationError, Validator};
+use serde_json::{Map, Value};
 
 use crate::suggest::did_you_mean;
 use crate::yaml::{Document, escape_pointer_segment};
@@ -35,9 +36,50 @@ impl CompiledSchema {
         #[allow(clippy::expect_used)]
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
+            .with_keyword("pattern", builtin_pattern)
             .build(&schema)
             .expect("built-in schemas compile");
         CompiledSchema { validator, schema }
+    }
+}
+
+/// The `pattern` keyword of the built-in schemas, matched by hand
+/// ([`catalogc_model::builtin_matcher`]) instead of compiling a regex in every run. A pattern
+/// without a matcher fails the schema's compile, which the schema tests would catch.
+fn builtin_pattern<'a>(
+    _schema: &'a Map<String, Value>,
+    value: &'a Value,
+    _location: Location,
+) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
+    let pattern = value
+        .as_str()
+        .ok_or_else(|| ValidationError::schema("`pattern` must be a string"))?;
+    let matches = builtin_matcher(pattern).ok_or_else(|| {
+        ValidationError::schema(format!("no matcher for the built-in pattern `{pattern}`"))
+    })?;
+    Ok(Box::new(BuiltinPattern {
+        pattern: pattern.to_owned(),
+        matches,
+    }))
+}
+
+struct BuiltinPattern {
+    pattern: String,
+    matches: fn(&str) -> bool,
+}
+
+impl<'i> Keyword<'i> for BuiltinPattern {
+    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+        if self.is_valid(instance) {
+            Ok(())
+        } else {
+            // The message is the pattern: findings describe it in words (`pattern_words`).
+            Err(ValidationError::custom(self.pattern.clone()))
+        }
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        instance.as_str().is_none_or(self.matches)
     }
 }
 
@@ -278,7 +320,10 @@ impl Context<'_> {
             ValidationErrorKind::PropertyNames { error } => {
                 let key = error.instance();
                 let reason = match error.kind() {
-                    ValidationErrorKind::Pattern { pattern } => pattern_words(pattern)
+                    ValidationErrorKind::Pattern { pattern }
+                    | ValidationErrorKind::Custom {
+                        message: pattern, ..
+                    } => pattern_words(pattern)
                         .map(str::to_owned)
                         .unwrap_or_else(|| format!("text matching `{pattern}`")),
                     ValidationErrorKind::Enum { options } => one_of(
@@ -332,6 +377,7 @@ impl Context<'_> {
             | ValidationErrorKind::ExclusiveMaximum { .. }
             | ValidationErrorKind::MultipleOf { .. }
             | ValidationErrorKind::Pattern { .. }
+            | ValidationErrorKind::Custom { .. }
             | ValidationErrorKind::Format { .. }
             | ValidationErrorKind::Constant { .. } => {
                 let expected = holder
@@ -715,6 +761,143 @@ fn first_duplicate(value: &Value) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every pattern of the built-in schemas, collected from the schemas themselves.
+    fn builtin_patterns() -> std::collections::BTreeSet<String> {
+        fn collect(value: &Value, out: &mut std::collections::BTreeSet<String>) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::String(pattern)) = map.get("pattern") {
+                        out.insert(pattern.clone());
+                    }
+                    map.values().for_each(|v| collect(v, out));
+                }
+                Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+                _ => {}
+            }
+        }
+        let mut patterns = std::collections::BTreeSet::new();
+        for kind in Kind::ALL {
+            collect(&schema::schema_of(kind), &mut patterns);
+        }
+        patterns
+    }
+
+    /// Strings near the patterns' edges: runs of each character class at lengths around every
+    /// bound the patterns use, the literal parts (`@`, `/`, `:`, schemes), ECMA-262 whitespace
+    /// and non-ASCII characters, in random order (a fixed seed).
+    fn candidates(count: usize) -> Vec<String> {
+        const CLASSES: [&str; 8] = [
+            "a",
+            "az",
+            "az09",
+            "az09-",
+            "AZaz09._-",
+            "az09.-",
+            "09",
+            "az09:+#.-",
+        ];
+        const LITERALS: [&str; 20] = [
+            "@", "@acme", "@acme/", "/", ":", "-", ".", "_", "http://", "https://", "mailto:", "?",
+            "#", " ", "\t", "\n", "\u{a0}", "\u{feff}", "\u{2028}", "é",
+        ];
+        const LENGTHS: [usize; 16] = [0, 1, 2, 3, 4, 10, 30, 31, 32, 38, 39, 61, 62, 63, 99, 100];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % bound as u64).expect("small")
+        };
+        (0..count)
+            .map(|_| {
+                let mut text = String::new();
+                if next(8) == 0 {
+                    // Date-shaped: digit runs around 4, 2 and 2, joined by `-` or another literal.
+                    for (part, middle) in [4, 2, 2].into_iter().enumerate() {
+                        if part > 0 {
+                            text.push_str(if next(4) == 0 {
+                                LITERALS[next(LITERALS.len())]
+                            } else {
+                                "-"
+                            });
+                        }
+                        for _ in 0..(middle + next(3) - 1) {
+                            text.push(char::from(b'0' + u8::try_from(next(10)).expect("a digit")));
+                        }
+                    }
+                    return text;
+                }
+                for part in 0..=next(4) {
+                    // Half the strings start with a literal (`@`, a scheme), as some patterns do.
+                    if next(3) == 0 || (part == 0 && next(2) == 0) {
+                        text.push_str(LITERALS[next(LITERALS.len())]);
+                    } else {
+                        let class: Vec<char> = CLASSES[next(CLASSES.len())].chars().collect();
+                        let length = match next(4) {
+                            0 => 250 + next(6),
+                            _ => LENGTHS[next(LENGTHS.len())],
+                        };
+                        for _ in 0..length {
+                            text.push(class[next(class.len())]);
+                        }
+                    }
+                }
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn built_in_pattern_matchers_agree_with_the_regex_engine() {
+        let patterns = builtin_patterns();
+        assert_eq!(patterns.len(), 8, "{patterns:?}");
+        let samples = candidates(40_000);
+        for pattern in &patterns {
+            let matches = builtin_matcher(pattern).expect("every built-in pattern has a matcher");
+            let engine = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .build(&serde_json::json!({ "type": "string", "pattern": pattern }))
+                .expect("the pattern compiles");
+            let mut outcomes = [0_usize; 2];
+            for text in &samples {
+                let expected = engine.is_valid(&Value::String(text.clone()));
+                assert_eq!(matches(text), expected, "{pattern} on {text:?}");
+                outcomes[usize::from(expected)] += 1;
+            }
+            // Both outcomes are exercised, many times over.
+            assert!(outcomes.iter().all(|&n| n > 100), "{pattern}: {outcomes:?}");
+        }
+    }
+
+    #[test]
+    fn a_pattern_mismatch_reads_the_same_through_the_hand_matcher() {
+        let document = crate::yaml::parse(
+            "service.yaml",
+            "apiVersion: catalogc/v1\nkind: Service\nname: Billing_API\nowner: payments\n",
+            crate::yaml::Mode::Strict,
+            crate::limits::Limits::default().descriptor,
+            &mut Vec::new(),
+        )
+        .remove(0);
+        let mut found = Vec::new();
+        let schema = CompiledSchema::builtin(Kind::Service);
+        assert!(!validate(
+            "service.yaml",
+            &document,
+            &schema,
+            "this service",
+            None,
+            &mut found
+        ));
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("a name of lowercase letters")),
+            "{messages:?}"
+        );
+    }
 
     #[test]
     fn readable_paths() {
