@@ -341,8 +341,10 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             }
             if options.against.is_none() {
                 sort_entities(&mut front.services, &mut front.teams, &mut front.scorecards);
-                // Scorecards compile (parsing CEL) while the referenced files are read.
-                let (references, prepared) = rayon::join(
+                // While the referenced files are read: scorecards compile (parsing CEL), and
+                // names, the dependency graph and the team tree are checked, so that only
+                // the mapping waits for the inventories.
+                let (references, (prepared, graph)) = rayon::join(
                     || {
                         let mut found = Vec::new();
                         references::resolve_cached(
@@ -355,18 +357,24 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
                         .map(|references| (references, found))
                     },
                     || {
-                        prepare_scorecards(
-                            &engine,
-                            &root,
-                            options,
-                            builtins,
-                            &front.services,
-                            &front.scorecards,
+                        rayon::join(
+                            || {
+                                prepare_scorecards(
+                                    &engine,
+                                    &root,
+                                    options,
+                                    builtins,
+                                    &front.services,
+                                    &front.scorecards,
+                                )
+                            },
+                            || check_structure(&front.services, &front.teams, &front.scorecards),
                         )
                     },
                 );
                 front.references = Some(references?);
                 front.scorecards_prepared = Some(prepared);
+                front.graph = Some(graph);
             }
             Ok(front)
         },
@@ -392,6 +400,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         files_read: loaded_files,
         references: early_references,
         scorecards_prepared: early_scorecards,
+        graph: early_graph,
     } = front?;
     diagnostics.extend(inventory_findings);
     let mut sources = configuration.sources;
@@ -410,9 +419,9 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
         sort_entities(&mut services, &mut teams, &mut scorecards);
     }
 
-    names::check(&services, &teams, &scorecards, &mut diagnostics);
-    let graph = resolve::Graph::resolve(&services, &mut diagnostics);
-    resolve::check_team_tree(&teams, &mut diagnostics);
+    let (graph, structure_findings) =
+        early_graph.unwrap_or_else(|| check_structure(&services, &teams, &scorecards));
+    diagnostics.extend(structure_findings);
     let references = match early_references {
         Some((references, found)) => {
             diagnostics.extend(found);
@@ -497,6 +506,22 @@ struct Front {
     references: Option<(references::References, Vec<Diagnostic>)>,
     /// The compiled scorecards, when they could be compiled early.
     scorecards_prepared: Option<Prepared>,
+    /// The dependency graph and the findings of [`check_structure`], when checked early.
+    graph: Option<(resolve::Graph, Vec<Diagnostic>)>,
+}
+
+/// Names, the dependency graph and the team tree: the checks that need only the
+/// descriptors, with their findings (in that order).
+fn check_structure(
+    services: &[Entity<Service>],
+    teams: &[Entity<Team>],
+    scorecards: &[Entity<Scorecard>],
+) -> (resolve::Graph, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    names::check(services, teams, scorecards, &mut diagnostics);
+    let graph = resolve::Graph::resolve(services, &mut diagnostics);
+    resolve::check_team_tree(teams, &mut diagnostics);
+    (graph, diagnostics)
 }
 
 /// Scorecards compiled for a run, with the evaluation date and their findings.

@@ -61,7 +61,83 @@ pub fn map(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Mapping {
     let inventory_resources = std::mem::take(&mut inventories.resources);
-    let inventories = &inventories;
+    // The inventories' pass and the repository files' pass are independent: they run side
+    // by side, and each service's keys from both are merged after.
+    let (inventory_pass, (repo_pass, owners)) = rayon::join(
+        || map_inventories(services, &inventories, &inventory_resources),
+        || {
+            (
+                map_repository_files(services, references),
+                OwnerIndex::new(services),
+            )
+        },
+    );
+    let InventoryPass {
+        mut service_keys,
+        mapped_by,
+        suggested,
+        diagnostics: found,
+    } = inventory_pass;
+    diagnostics.extend(found);
+    let (repo_files, repo_keys) = repo_pass;
+    for (keys, more) in service_keys.iter_mut().zip(repo_keys) {
+        keys.extend(more);
+    }
+
+    let mut resources = Vec::with_capacity(inventory_resources.len() + repo_files.len());
+    for (resource, by) in inventory_resources.into_iter().zip(mapped_by) {
+        let suggested_owner = if by.is_empty() {
+            let owner = owners.likely_owner(&resource);
+            if !suggested.contains(&resource.key) {
+                diagnostics.push(unmapped(&resource, owner.as_deref()));
+            }
+            owner
+        } else {
+            None
+        };
+        resources.push(MappedResource {
+            resource,
+            mapped_by: by.into_iter().map(str::to_owned).collect(),
+            suggested_owner,
+        });
+    }
+    for (_, (resource, by)) in repo_files {
+        resources.push(MappedResource {
+            resource,
+            mapped_by: by.into_iter().map(str::to_owned).collect(),
+            suggested_owner: None,
+        });
+    }
+    resources.sort_by(|a, b| a.resource.key.cmp(&b.resource.key));
+    Mapping {
+        resources,
+        service_resources: service_keys
+            .into_iter()
+            .map(|keys| keys.into_iter().collect())
+            .collect(),
+    }
+}
+
+/// What mapping the services to the inventories found.
+struct InventoryPass<'s> {
+    /// Per service: the inventory keys it maps.
+    service_keys: Vec<BTreeSet<String>>,
+    /// Per inventory resource: the services mapping it.
+    mapped_by: Vec<BTreeSet<&'s str>>,
+    /// Keys suggested for a mistyped mapping: the error already points at the fix, so the
+    /// resource is not also reported as unmapped.
+    suggested: BTreeSet<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Maps each service's `resources`, `repository` and `apiProducts` to the inventories'
+/// resources (sorted by key).
+fn map_inventories<'s>(
+    services: &'s [Entity<Service>],
+    inventories: &Inventories,
+    inventory_resources: &[Resource],
+) -> InventoryPass<'s> {
+    let mut diagnostics = Vec::new();
     let index: HashMap<&str, usize> = inventory_resources
         .iter()
         .enumerate()
@@ -69,8 +145,6 @@ pub fn map(
         .collect();
     let mut mapped_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); inventory_resources.len()];
     let github_configured = inventories.prefixes.contains("github");
-    // Keys suggested for a mistyped mapping: the error already points at the fix, so the
-    // resource is not also reported as unmapped.
     let mut suggested: BTreeSet<String> = BTreeSet::new();
     let mut service_resources = Vec::with_capacity(services.len());
 
@@ -111,7 +185,7 @@ pub fn map(
                     &id_pointer,
                     &key,
                     "`resources`",
-                    &inventory_resources,
+                    inventory_resources,
                     &mut suggested,
                 )),
             }
@@ -138,7 +212,7 @@ pub fn map(
                         "/repository",
                         key,
                         "`repository`",
-                        &inventory_resources,
+                        inventory_resources,
                         &mut suggested,
                     )),
                 }
@@ -164,15 +238,28 @@ pub fn map(
         }
         service_resources.push(keys);
     }
+    InventoryPass {
+        service_keys: service_resources,
+        mapped_by,
+        suggested,
+        diagnostics,
+    }
+}
 
-    // Repository files, mapped by the services referencing them.
-    let mut repo_files: BTreeMap<String, (Resource, BTreeSet<&str>)> = BTreeMap::new();
-    for ((service, files), keys) in services
-        .iter()
-        .zip(&references.services)
-        .zip(service_resources.iter_mut())
-    {
+/// Repository files by key, each with the services referencing it.
+type RepositoryFiles<'s> = BTreeMap<String, (Resource, BTreeSet<&'s str>)>;
+
+/// The files services reference (docs, specs, pipelines) as `repo` resources, each with the
+/// services referencing it; and per service, the keys of its files.
+fn map_repository_files<'s>(
+    services: &'s [Entity<Service>],
+    references: &References,
+) -> (RepositoryFiles<'s>, Vec<Vec<String>>) {
+    let mut repo_files = RepositoryFiles::new();
+    let mut service_keys = Vec::with_capacity(services.len());
+    for (service, files) in services.iter().zip(&references.services) {
         let name = service.value.name.as_str();
+        let mut keys = Vec::new();
         let entries = files
             .docs
             .iter()
@@ -199,7 +286,7 @@ pub fn map(
             }));
         for (path, resource_type, title) in entries {
             let key = Resource::key_of(REPOSITORY_PREFIX, path);
-            keys.insert(key.clone());
+            keys.push(key.clone());
             let entry = repo_files.entry(key.clone()).or_insert_with(|| {
                 (
                     Resource {
@@ -219,42 +306,9 @@ pub fn map(
             });
             entry.1.insert(name);
         }
+        service_keys.push(keys);
     }
-
-    drop(index);
-    let owners = OwnerIndex::new(services);
-    let mut resources = Vec::with_capacity(inventory_resources.len() + repo_files.len());
-    for (resource, by) in inventory_resources.into_iter().zip(mapped_by) {
-        let suggested_owner = if by.is_empty() {
-            let owner = owners.likely_owner(&resource);
-            if !suggested.contains(&resource.key) {
-                diagnostics.push(unmapped(&resource, owner.as_deref()));
-            }
-            owner
-        } else {
-            None
-        };
-        resources.push(MappedResource {
-            resource,
-            mapped_by: by.into_iter().map(str::to_owned).collect(),
-            suggested_owner,
-        });
-    }
-    for (_, (resource, by)) in repo_files {
-        resources.push(MappedResource {
-            resource,
-            mapped_by: by.into_iter().map(str::to_owned).collect(),
-            suggested_owner: None,
-        });
-    }
-    resources.sort_by(|a, b| a.resource.key.cmp(&b.resource.key));
-    Mapping {
-        resources,
-        service_resources: service_resources
-            .into_iter()
-            .map(|keys| keys.into_iter().collect())
-            .collect(),
-    }
+    (repo_files, service_keys)
 }
 
 fn unknown_integration(
