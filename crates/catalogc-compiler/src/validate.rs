@@ -900,6 +900,35 @@ mod tests {
     }
 
     #[test]
+    fn a_key_pattern_mismatch_reads_the_same_through_the_hand_matcher() {
+        let document = crate::yaml::parse(
+            "service.yaml",
+            "apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: payments\nlabels:\n  cost center: cc-42\n",
+            crate::yaml::Mode::Strict,
+            crate::limits::Limits::default().descriptor,
+            &mut Vec::new(),
+        )
+        .remove(0);
+        let mut found = Vec::new();
+        let schema = CompiledSchema::builtin(Kind::Service);
+        assert!(!validate(
+            "service.yaml",
+            &document,
+            &schema,
+            "this service",
+            None,
+            &mut found
+        ));
+        let words = pattern_words(catalogc_model::LABEL_KEY_PATTERN).expect("described");
+        assert!(
+            found.iter().any(|d| d.message.contains("`cost center`")
+                && d.message.contains(words)
+                && d.span.is_some_and(|span| span.start.line == 6)),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
     fn readable_paths() {
         assert_eq!(readable_path(""), "");
         assert_eq!(readable_path("/tier"), "tier");
