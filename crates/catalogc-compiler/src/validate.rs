@@ -870,11 +870,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_pattern_mismatch_reads_the_same_through_the_hand_matcher() {
+    /// The findings of validating one `service.yaml` against the built-in Service schema.
+    fn service_findings(text: &str) -> Vec<Diagnostic> {
         let document = crate::yaml::parse(
             "service.yaml",
-            "apiVersion: catalogc/v1\nkind: Service\nname: Billing_API\nowner: payments\n",
+            text,
             crate::yaml::Mode::Strict,
             crate::limits::Limits::default().descriptor,
             &mut Vec::new(),
@@ -882,43 +882,37 @@ mod tests {
         .remove(0);
         let mut found = Vec::new();
         let schema = CompiledSchema::builtin(Kind::Service);
-        assert!(!validate(
+        let valid = validate(
             "service.yaml",
             &document,
             &schema,
             "this service",
             None,
-            &mut found
-        ));
-        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+            &mut found,
+        );
+        assert_eq!(valid, found.is_empty(), "{found:#?}");
+        found
+    }
+
+    #[test]
+    fn a_pattern_mismatch_reads_the_same_through_the_hand_matcher() {
+        let found = service_findings(
+            "apiVersion: catalogc/v1\nkind: Service\nname: Billing_API\nowner: payments\n",
+        );
+        let words = pattern_words(catalogc_model::NAME_PATTERN).expect("described");
         assert!(
-            messages
+            found
                 .iter()
-                .any(|m| m.contains("a name of lowercase letters")),
-            "{messages:?}"
+                .any(|d| d.message.contains(words) && d.message.contains("`Billing_API`")),
+            "{found:#?}"
         );
     }
 
     #[test]
     fn a_key_pattern_mismatch_reads_the_same_through_the_hand_matcher() {
-        let document = crate::yaml::parse(
-            "service.yaml",
+        let found = service_findings(
             "apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: payments\nlabels:\n  cost center: cc-42\n",
-            crate::yaml::Mode::Strict,
-            crate::limits::Limits::default().descriptor,
-            &mut Vec::new(),
-        )
-        .remove(0);
-        let mut found = Vec::new();
-        let schema = CompiledSchema::builtin(Kind::Service);
-        assert!(!validate(
-            "service.yaml",
-            &document,
-            &schema,
-            "this service",
-            None,
-            &mut found
-        ));
+        );
         let words = pattern_words(catalogc_model::LABEL_KEY_PATTERN).expect("described");
         assert!(
             found.iter().any(|d| d.message.contains("`cost center`")
