@@ -122,8 +122,8 @@ pub fn map(
 struct InventoryPass<'s> {
     /// Per service: the inventory keys it maps.
     service_keys: Vec<BTreeSet<String>>,
-    /// Per inventory resource: the services mapping it.
-    mapped_by: Vec<BTreeSet<&'s str>>,
+    /// Per inventory resource: the services mapping it, sorted, each once.
+    mapped_by: Vec<Vec<&'s str>>,
     /// Keys suggested for a mistyped mapping: the error already points at the fix, so the
     /// resource is not also reported as unmapped.
     suggested: BTreeSet<String>,
@@ -138,12 +138,23 @@ fn map_inventories<'s>(
     inventory_resources: &[Resource],
 ) -> InventoryPass<'s> {
     let mut diagnostics = Vec::new();
-    let index: HashMap<&str, usize> = inventory_resources
+    // Lookups only (no order reaches the output). foldhash is quicker than SipHash, which was
+    // a visible part of mapping; its per-process random seed keeps keys from untrusted
+    // snapshots from being chosen to collide.
+    let index: HashMap<&str, usize, foldhash::fast::RandomState> = inventory_resources
         .iter()
         .enumerate()
         .map(|(i, r)| (r.key.as_str(), i))
         .collect();
-    let mut mapped_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); inventory_resources.len()];
+    // Services come sorted by name, so each resource's list stays sorted by pushing
+    // (checked below, and sorted when a caller passes them otherwise).
+    let mut mapped_by: Vec<Vec<&str>> = vec![Vec::new(); inventory_resources.len()];
+    let mut map_to = |i: usize, name: &'s str| {
+        let by = &mut mapped_by[i];
+        if by.last() != Some(&name) {
+            by.push(name);
+        }
+    };
     let github_configured = inventories.prefixes.contains("github");
     let mut suggested: BTreeSet<String> = BTreeSet::new();
     let mut service_resources = Vec::with_capacity(services.len());
@@ -153,22 +164,20 @@ fn map_inventories<'s>(
         let name = value.name.as_str();
         let mut keys = BTreeSet::new();
         for (position, resource) in value.resources.iter().enumerate() {
-            let (key, prefix_pointer, id_pointer) = match resource {
-                ResourceRef::Key(key) => {
-                    let pointer = format!("/resources/{position}");
-                    (key.to_string(), pointer.clone(), pointer)
-                }
-                ResourceRef::Object(object) => (
-                    format!("{}:{}", object.integration, object.id),
-                    format!("/resources/{position}/integration"),
-                    format!("/resources/{position}/id"),
-                ),
+            let key = match resource {
+                ResourceRef::Key(key) => key.to_string(),
+                ResourceRef::Object(object) => format!("{}:{}", object.integration, object.id),
+            };
+            // Where a finding about the prefix or the id points (only built for findings).
+            let pointer = |part: &str| match resource {
+                ResourceRef::Key(_) => format!("/resources/{position}"),
+                ResourceRef::Object(_) => format!("/resources/{position}/{part}"),
             };
             let prefix = key.split(':').next().unwrap_or_default();
             if !inventories.prefixes.contains(prefix) {
                 diagnostics.push(unknown_integration(
                     service,
-                    &prefix_pointer,
+                    &pointer("integration"),
                     &key,
                     prefix,
                     inventories,
@@ -177,12 +186,12 @@ fn map_inventories<'s>(
             }
             match index.get(key.as_str()) {
                 Some(&i) => {
-                    mapped_by[i].insert(name);
+                    map_to(i, name);
                     keys.insert(key);
                 }
                 None => diagnostics.push(unknown_resource(
                     service,
-                    &id_pointer,
+                    &pointer("id"),
                     &key,
                     "`resources`",
                     inventory_resources,
@@ -204,7 +213,7 @@ fn map_inventories<'s>(
             } else if github_configured {
                 match index.get(key) {
                     Some(&i) => {
-                        mapped_by[i].insert(name);
+                        map_to(i, name);
                         keys.insert(key.to_owned());
                     }
                     None => diagnostics.push(unknown_resource(
@@ -237,6 +246,12 @@ fn map_inventories<'s>(
             }
         }
         service_resources.push(keys);
+    }
+    if !services.is_sorted_by(|a, b| a.value.name <= b.value.name) {
+        for by in &mut mapped_by {
+            by.sort_unstable();
+            by.dedup();
+        }
     }
     InventoryPass {
         service_keys: service_resources,
@@ -517,6 +532,92 @@ fn stem(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn service(name: &str, resources: &[&str]) -> Entity<Service> {
+        Entity {
+            value: serde_json::from_value(serde_json::json!({
+                "apiVersion": "catalogc/v1",
+                "kind": "Service",
+                "name": name,
+                "owner": "payments",
+                "lifecycle": "production",
+                "resources": resources,
+            }))
+            .expect("a valid service"),
+            file: format!("repos/{name}/service.yaml"),
+            start: catalogc_diagnostics::Position::default(),
+            spans: std::sync::Arc::default(),
+            origin: crate::Origin::Directory,
+        }
+    }
+
+    fn resource(key: &str) -> Resource {
+        let (integration, id) = key.split_once(':').expect("a key");
+        Resource {
+            key: key.to_owned(),
+            integration: integration.to_owned(),
+            resource_type: "thing".to_owned(),
+            id: id.to_owned(),
+            name: id.to_owned(),
+            attributes: Map::new(),
+            file: "integrations/things.yaml".to_owned(),
+            span: Span::default(),
+            label_span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn each_resource_lists_its_services_sorted_and_once_whatever_their_order() {
+        for services in [
+            vec![
+                service("alpha", &["custom:a", "custom:a"]),
+                service("alpha", &["custom:a"]),
+                service("zeta", &["custom:a", "custom:b"]),
+            ],
+            vec![
+                service("zeta", &["custom:a", "custom:b"]),
+                service("alpha", &["custom:a"]),
+                service("alpha", &["custom:a", "custom:a"]),
+            ],
+        ] {
+            let inventories = Inventories {
+                resources: vec![
+                    resource("custom:a"),
+                    resource("custom:b"),
+                    resource("custom:c"),
+                ],
+                prefixes: ["custom".to_owned()].into(),
+                ..Inventories::default()
+            };
+            let mut diagnostics = Vec::new();
+            let mapping = map(
+                &services,
+                inventories,
+                &References::default(),
+                &mut diagnostics,
+            );
+            let by: Vec<(&str, Vec<&str>)> = mapping
+                .resources
+                .iter()
+                .map(|r| {
+                    (
+                        r.resource.key.as_str(),
+                        r.mapped_by.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                by,
+                [
+                    ("custom:a", vec!["alpha", "zeta"]),
+                    ("custom:b", vec!["zeta"]),
+                    ("custom:c", vec![]),
+                ]
+            );
+            let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(codes, [Code::UnmappedResource], "{diagnostics:#?}");
+        }
+    }
 
     #[test]
     fn stems_strip_deployment_suffixes() {
