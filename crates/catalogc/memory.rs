@@ -40,8 +40,8 @@ pub fn start() {
 /// bundle of `check --against`), which fills the pages it gets.
 pub fn large_input(bytes: u64) {
     #[cfg(target_os = "linux")]
-    if bytes >= LARGE_INPUT && TURNED_OFF.swap(false, Ordering::Relaxed) {
-        let _ = rustix::thread::disable_transparent_huge_pages(false);
+    if bytes >= LARGE_INPUT {
+        turn_back_on();
     }
     #[cfg(not(target_os = "linux"))]
     let _ = bytes;
@@ -51,13 +51,21 @@ pub fn large_input(bytes: u64) {
 pub fn scale_hook() -> Option<ScaleHook> {
     Some(ScaleHook(Arc::new(|descriptor_files| {
         #[cfg(target_os = "linux")]
-        if descriptor_files >= LARGE_CATALOG && TURNED_OFF.swap(false, Ordering::Relaxed) {
-            // Failing to turn them back on costs time, never correctness.
-            let _ = rustix::thread::disable_transparent_huge_pages(false);
+        if descriptor_files >= LARGE_CATALOG {
+            turn_back_on();
         }
         #[cfg(not(target_os = "linux"))]
         let _ = descriptor_files;
     })))
+}
+
+/// Turns huge pages back on, once, if [`start`] turned them off.
+#[cfg(target_os = "linux")]
+fn turn_back_on() {
+    if TURNED_OFF.swap(false, Ordering::Relaxed) {
+        // Failing to turn them back on costs time, never correctness.
+        let _ = rustix::thread::disable_transparent_huge_pages(false);
+    }
 }
 
 #[cfg(all(test, target_os = "linux"))]

@@ -51,7 +51,6 @@ pub fn builtin_matcher(pattern: &str) -> Option<fn(&str) -> bool> {
 
 /// `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`
 fn is_name(text: &str) -> bool {
-    let lower_or_digit = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     bounded(
         text,
         1,
@@ -64,7 +63,6 @@ fn is_name(text: &str) -> bool {
 
 /// `^[a-z0-9][a-z0-9:+#.-]{0,62}$`
 fn is_tag(text: &str) -> bool {
-    let lower_or_digit = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     bounded(
         text,
         1,
@@ -116,7 +114,6 @@ fn is_label_key(text: &str) -> bool {
     match text.split_once('/') {
         None => name(text),
         Some((prefix, rest)) => {
-            let lower_or_digit = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
             bounded(
                 prefix,
                 1,
@@ -178,6 +175,11 @@ fn is_date(text: &str) -> bool {
             4 | 7 => b == b'-',
             _ => b.is_ascii_digit(),
         })
+}
+
+/// `[a-z0-9]`, the class most of these patterns start and end with.
+fn lower_or_digit(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
 }
 
 /// Whether `text` is `min..=max` ASCII characters that all satisfy `every`, with a first one
