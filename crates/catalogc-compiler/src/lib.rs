@@ -368,7 +368,14 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
                                     &front.scorecards,
                                 )
                             },
-                            || check_structure(&front.services, &front.teams, &front.scorecards),
+                            || {
+                                check_structure(
+                                    &front.services,
+                                    &front.teams,
+                                    &front.scorecards,
+                                    None,
+                                )
+                            },
                         )
                     },
                 );
@@ -414,13 +421,28 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
     sources.extend(loaded_sources);
     diagnostics.extend(loaded_diagnostics);
     let mut inventories = inventories;
+    // Per-repo mode reports findings about local files only (see below): the passes that
+    // report per service look at the local services and at what they depend on.
+    let mut local_services: Option<Vec<bool>> = None;
+    let mut local_resources = false;
     if let Some(against) = &options.against {
+        local_resources = !inventories.resources.is_empty();
         against.merge(&mut services, &mut teams, &mut inventories);
         sort_entities(&mut services, &mut teams, &mut scorecards);
+        local_services = Some(
+            services
+                .iter()
+                .map(|s| !matches!(s.origin, Origin::Bundle))
+                .collect(),
+        );
     }
+    let focus = local_services.as_deref().map(|services| Focus {
+        services,
+        local_resources,
+    });
 
     let (graph, structure_findings) =
-        early_graph.unwrap_or_else(|| check_structure(&services, &teams, &scorecards));
+        early_graph.unwrap_or_else(|| check_structure(&services, &teams, &scorecards, focus));
     diagnostics.extend(structure_findings);
     let references = match early_references {
         Some((references, found)) => {
@@ -436,7 +458,7 @@ pub fn compile(options: &CompileOptions) -> Result<Compilation, CompileError> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone())),
     );
-    let mapping = mapping::map(&services, inventories, &references, &mut diagnostics);
+    let mapping = mapping::map(&services, inventories, &references, focus, &mut diagnostics);
 
     let Prepared {
         evaluation_date,
@@ -516,12 +538,28 @@ fn check_structure(
     services: &[Entity<Service>],
     teams: &[Entity<Team>],
     scorecards: &[Entity<Scorecard>],
+    focus: Option<Focus<'_>>,
 ) -> (resolve::Graph, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    names::check(services, teams, scorecards, &mut diagnostics);
-    let graph = resolve::Graph::resolve(services, &mut diagnostics);
+    let focus = focus.map(|focus| focus.services);
+    names::check(services, teams, scorecards, focus, &mut diagnostics);
+    let graph = resolve::Graph::resolve_focused(services, focus, &mut diagnostics);
     resolve::check_team_tree(teams, &mut diagnostics);
     (graph, diagnostics)
+}
+
+/// The part of a compilation whose findings can be reported, when that is not all of it:
+/// per-repo mode reports findings about local files only (the bundle was checked when it
+/// was built), so the passes that report per service skip the bundle's services where no
+/// finding about a local file can come of them. What those passes return (the graph, the
+/// mapping) then covers the local services and what they reach, not the whole bundle.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Focus<'a> {
+    /// Per service, in compilation order: whether it was read locally.
+    pub services: &'a [bool],
+    /// Whether some inventory resources come from local snapshots (whose `unmapped-resource`
+    /// findings are reported, and which any service may map).
+    pub local_resources: bool,
 }
 
 /// Scorecards compiled for a run, with the evaluation date and their findings.

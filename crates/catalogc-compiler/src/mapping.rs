@@ -15,11 +15,11 @@ use catalogc_diagnostics::{Code, Diagnostic, Span, quote};
 use catalogc_model::{ResourceRef, Service};
 use serde_json::Map;
 
-use crate::Entity;
 use crate::inventory::Inventories;
 use crate::references::References;
 use crate::resources::Resource;
 use crate::suggest::did_you_mean;
+use crate::{Entity, Focus};
 
 /// The key prefix of files referenced from repositories.
 pub const REPOSITORY_PREFIX: &str = "repo";
@@ -54,21 +54,28 @@ pub struct Mapping {
 /// The inventories' resources move into the mapping (a large catalog has tens of thousands,
 /// each with its attributes: copying them and then freeing the originals is time the user
 /// waits for).
-pub fn map(
+pub(crate) fn map(
     services: &[Entity<Service>],
     mut inventories: Inventories,
     references: &References,
+    focus: Option<Focus<'_>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Mapping {
     let inventory_resources = std::mem::take(&mut inventories.resources);
+    // With a focus (per-repo mode) and no local snapshot, no `unmapped-resource` finding can
+    // be reported: only the focused services are mapped, and no likely owner is looked for.
+    let unmapped_reported = focus.is_none_or(|focus| focus.local_resources);
+    let mapped = focus
+        .filter(|focus| !focus.local_resources)
+        .map(|focus| focus.services);
     // The inventories' pass and the repository files' pass are independent: they run side
     // by side, and each service's keys from both are merged after.
     let (inventory_pass, (repo_pass, owners)) = rayon::join(
-        || map_inventories(services, &inventories, &inventory_resources),
+        || map_inventories(services, mapped, &inventories, &inventory_resources),
         || {
             (
                 map_repository_files(services, references),
-                OwnerIndex::new(services),
+                unmapped_reported.then(|| OwnerIndex::new(services)),
             )
         },
     );
@@ -86,7 +93,7 @@ pub fn map(
 
     let mut resources = Vec::with_capacity(inventory_resources.len() + repo_files.len());
     for (resource, by) in inventory_resources.into_iter().zip(mapped_by) {
-        let suggested_owner = if by.is_empty() {
+        let suggested_owner = if let Some(owners) = owners.as_ref().filter(|_| by.is_empty()) {
             let owner = owners.likely_owner(&resource);
             if !suggested.contains(&resource.key) {
                 diagnostics.push(unmapped(&resource, owner.as_deref()));
@@ -101,14 +108,35 @@ pub fn map(
             suggested_owner,
         });
     }
-    for (_, (resource, by)) in repo_files {
-        resources.push(MappedResource {
+    let repository: Vec<MappedResource> = repo_files
+        .into_values()
+        .map(|(resource, by)| MappedResource {
             resource,
             mapped_by: by.into_iter().map(str::to_owned).collect(),
             suggested_owner: None,
-        });
+        })
+        .collect();
+    // Both parts come sorted by key (the inventories' resources, the repository files from
+    // their map), and the repository keys share one prefix: they go in as one block where
+    // they belong, with no sort (and no sort buffer as large as the list). Anything else is
+    // sorted.
+    fn key(r: &MappedResource) -> &str {
+        &r.resource.key
     }
-    resources.sort_by(|a, b| a.resource.key.cmp(&b.resource.key));
+    let at = match repository.first() {
+        Some(first) => resources.partition_point(|r| key(r) < key(first)),
+        None => 0,
+    };
+    let block_fits = resources.is_sorted_by(|a, b| key(a) <= key(b))
+        && repository
+            .last()
+            .is_none_or(|last| resources.get(at).is_none_or(|next| key(last) < key(next)));
+    if block_fits {
+        resources.splice(at..at, repository);
+    } else {
+        resources.extend(repository);
+        resources.sort_by(|a, b| a.resource.key.cmp(&b.resource.key));
+    }
     Mapping {
         resources,
         service_resources: service_keys
@@ -134,18 +162,29 @@ struct InventoryPass<'s> {
 /// resources (sorted by key).
 fn map_inventories<'s>(
     services: &'s [Entity<Service>],
+    only: Option<&[bool]>,
     inventories: &Inventories,
     inventory_resources: &[Resource],
 ) -> InventoryPass<'s> {
     let mut diagnostics = Vec::new();
     // Lookups only (no order reaches the output). foldhash is quicker than SipHash, which was
     // a visible part of mapping; its per-process random seed keeps keys from untrusted
-    // snapshots from being chosen to collide.
-    let index: HashMap<&str, usize, foldhash::fast::RandomState> = inventory_resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.key.as_str(), i))
-        .collect();
+    // snapshots from being chosen to collide. The few services of a focus look keys up in
+    // the resources (sorted by key) instead.
+    let index: HashMap<&str, usize, foldhash::fast::RandomState> = match only {
+        Some(_) => HashMap::default(),
+        None => inventory_resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect(),
+    };
+    let find = |key: &str| match only {
+        Some(_) => inventory_resources
+            .binary_search_by(|r| r.key.as_str().cmp(key))
+            .ok(),
+        None => index.get(key).copied(),
+    };
     // Services come sorted by name, so each resource's list stays sorted by pushing
     // (checked below, and sorted when a caller passes them otherwise).
     let mut mapped_by: Vec<Vec<&str>> = vec![Vec::new(); inventory_resources.len()];
@@ -159,10 +198,14 @@ fn map_inventories<'s>(
     let mut suggested: BTreeSet<String> = BTreeSet::new();
     let mut service_resources = Vec::with_capacity(services.len());
 
-    for service in services {
+    for (position, service) in services.iter().enumerate() {
+        let mut keys = BTreeSet::new();
+        if only.is_some_and(|only| !only[position]) {
+            service_resources.push(keys);
+            continue;
+        }
         let value = &service.value;
         let name = value.name.as_str();
-        let mut keys = BTreeSet::new();
         for (position, resource) in value.resources.iter().enumerate() {
             let key = match resource {
                 ResourceRef::Key(key) => key.to_string(),
@@ -184,8 +227,8 @@ fn map_inventories<'s>(
                 ));
                 continue;
             }
-            match index.get(key.as_str()) {
-                Some(&i) => {
+            match find(key.as_str()) {
+                Some(i) => {
                     map_to(i, name);
                     keys.insert(key);
                 }
@@ -211,8 +254,8 @@ fn map_inventories<'s>(
                     .with_pointer("/repository"),
                 );
             } else if github_configured {
-                match index.get(key) {
-                    Some(&i) => {
+                match find(key) {
+                    Some(i) => {
                         map_to(i, name);
                         keys.insert(key.to_owned());
                     }
@@ -594,6 +637,7 @@ mod tests {
                 &services,
                 inventories,
                 &References::default(),
+                None,
                 &mut diagnostics,
             );
             let by: Vec<(&str, Vec<&str>)> = mapping
@@ -616,6 +660,60 @@ mod tests {
             );
             let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
             assert_eq!(codes, [Code::UnmappedResource], "{diagnostics:#?}");
+        }
+    }
+
+    #[test]
+    fn repository_files_and_inventory_resources_come_out_sorted_by_key() {
+        use crate::references::{DocFile, ServiceFiles};
+        let doc = |path: &str| DocFile {
+            path: path.to_owned(),
+            doc: None,
+            text: None,
+        };
+        let services = vec![service("alpha", &[]), service("zeta", &[])];
+        let references = References {
+            services: vec![
+                ServiceFiles {
+                    docs: vec![doc("repos/alpha/README.md"), doc("repos/alpha/docs/a.md")],
+                    ..ServiceFiles::default()
+                },
+                ServiceFiles {
+                    docs: vec![doc("repos/zeta/README.md")],
+                    ..ServiceFiles::default()
+                },
+            ],
+            ..References::default()
+        };
+        // Inventory keys on both sides of the `repo:` block, given sorted and not.
+        let sorted = ["custom:a", "github:o/r", "rota:x", "zeta:z"];
+        let shuffled = ["zeta:z", "custom:a", "rota:x", "github:o/r"];
+        for keys in [sorted, shuffled] {
+            let inventories = Inventories {
+                resources: keys.iter().map(|key| resource(key)).collect(),
+                prefixes: ["custom", "github", "rota", "zeta"]
+                    .map(str::to_owned)
+                    .into(),
+                ..Inventories::default()
+            };
+            let mapping = map(&services, inventories, &references, None, &mut Vec::new());
+            let keys: Vec<&str> = mapping
+                .resources
+                .iter()
+                .map(|r| r.resource.key.as_str())
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "custom:a",
+                    "github:o/r",
+                    "repo:repos/alpha/README.md",
+                    "repo:repos/alpha/docs/a.md",
+                    "repo:repos/zeta/README.md",
+                    "rota:x",
+                    "zeta:z",
+                ]
+            );
         }
     }
 

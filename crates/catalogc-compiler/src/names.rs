@@ -12,6 +12,7 @@ pub fn check(
     services: &[Entity<Service>],
     teams: &[Entity<Team>],
     scorecards: &[Entity<Scorecard>],
+    focus: Option<&[bool]>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     duplicates("service", services, |s| &s.name, diagnostics);
@@ -41,7 +42,10 @@ pub fn check(
         };
         diagnostic
     };
-    for service in services {
+    for (position, service) in services.iter().enumerate() {
+        if focus.is_some_and(|focus| !focus[position]) {
+            continue;
+        }
         let owner = &service.value.owner;
         if !team_names.contains(owner.as_str()) {
             diagnostics.push(unknown(
@@ -88,14 +92,32 @@ fn duplicates<T>(
     name_of: impl Fn(&T) -> &Name,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // Entities come sorted by name, so a name's first use is the start of its run; a map
+    // of every name is only needed when a caller passes them otherwise.
+    let sorted = entities.is_sorted_by(|a, b| name_of(&a.value) <= name_of(&b.value));
     let mut first: BTreeMap<&str, &Entity<T>> = BTreeMap::new();
+    let mut run: Option<&Entity<T>> = None;
     for entity in entities {
         let name = name_of(&entity.value);
-        match first.get(name.as_str()) {
-            None => {
-                first.insert(name.as_str(), entity);
+        let original = if sorted {
+            match run {
+                Some(start) if name_of(&start.value) == name => Some(start),
+                _ => {
+                    run = Some(entity);
+                    None
+                }
             }
-            Some(original) => diagnostics.push(
+        } else {
+            match first.get(name.as_str()) {
+                None => {
+                    first.insert(name.as_str(), entity);
+                    None
+                }
+                Some(original) => Some(*original),
+            }
+        };
+        if let Some(original) = original {
+            diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateName,
                     format!("the {noun} name {} is already used", quote(name)),
@@ -110,7 +132,7 @@ fn duplicates<T>(
                 .with_help(format!(
                     "{noun} names must be unique across the catalog; rename one"
                 )),
-            ),
+            );
         }
     }
 }

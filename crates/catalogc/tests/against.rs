@@ -21,7 +21,11 @@ fn published_bundle(out: &Path) {
         ),
         (
             "repos/billing/service.yaml",
-            b"apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: payments\nlifecycle: production\ndependsOn: [ledger]\nresources: [pagerduty:PBILL01]\n",
+            b"apiVersion: catalogc/v1\nkind: Service\nname: billing\nowner: payments\nlifecycle: production\ndependsOn: [ledger]\nresources: [pagerduty:PBILL01]\napis:\n  provides: [{name: invoices-api, type: graphql}]\n",
+        ),
+        (
+            "repos/legacy/service.yaml",
+            b"apiVersion: catalogc/v1\nkind: Service\nname: legacy\nowner: payments\nlifecycle: deprecated\n",
         ),
     ]);
     let build = run(catalogc()
@@ -134,4 +138,57 @@ fn a_malformed_or_foreign_bundle_exits_2() {
         assert!(stderr.contains(expected), "{file}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
+}
+
+#[test]
+fn findings_that_reach_into_the_bundle_are_reported_when_they_touch_the_local_service() {
+    let dist = tempfile::tempdir().expect("tempdir");
+    published_bundle(dist.path());
+    // The local ledger closes a cycle through the bundle's billing (which depends on ledger),
+    // depends on the bundle's deprecated legacy, and provides an API billing already does.
+    let repository = service_repository(
+        "apiVersion: catalogc/v1\nkind: Service\nname: ledger\nowner: payments\nlifecycle: production\ndependsOn: [billing, legacy]\napis:\n  provides: [{name: ledger-api, type: grpc}, {name: invoices-api, type: graphql}]\n",
+    );
+    let (code, report, stderr) =
+        check_against(repository.path(), &dist.path().join("catalog.json"));
+    assert_eq!(code, 1, "{report}\n{stderr}");
+    let mut found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            // Reported at billing's edge in the bundle, with the local edge as related.
+            (
+                "dependency-cycle".to_owned(),
+                "repos/billing/service.yaml".to_owned()
+            ),
+            (
+                "deprecated-dependency".to_owned(),
+                "service.yaml".to_owned()
+            ),
+            ("duplicate-name".to_owned(), "service.yaml".to_owned()),
+        ],
+        "{report}"
+    );
+    let cycle = report["diagnostics"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["code"] == "dependency-cycle"))
+        .expect("a cycle");
+    assert!(
+        cycle["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("billing → ledger → billing")),
+        "{cycle}"
+    );
+    assert_eq!(cycle["related"][0]["file"], "service.yaml", "{cycle}");
 }

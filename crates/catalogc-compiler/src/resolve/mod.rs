@@ -85,6 +85,19 @@ impl Graph {
     /// Resolves `services` (sorted by name) into a graph, reporting unknown services and APIs,
     /// self-dependencies, cycles and deprecated dependencies.
     pub fn resolve(services: &[Entity<Service>], diagnostics: &mut Vec<Diagnostic>) -> Graph {
+        Graph::resolve_focused(services, None, diagnostics)
+    }
+
+    /// Like [`Graph::resolve`], but with a `focus` (per service: whether its findings are
+    /// wanted), only the focused services and what they reach, directly or not, get their
+    /// edges and findings: every cycle through a focused service is still found (all of it is
+    /// reachable from there), and so is every finding located in a focused service's file.
+    /// The graph keeps every name as a node.
+    pub fn resolve_focused(
+        services: &[Entity<Service>],
+        focus: Option<&[bool]>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Graph {
         let mut names: Vec<String> = services.iter().map(|s| s.value.name.to_string()).collect();
         names.dedup();
         let mut graph: DiGraph<(), Edge, u32> =
@@ -101,9 +114,16 @@ impl Graph {
             .collect();
         let index = |name: &str| positions.get(name).copied();
         let providers = api_providers(services, diagnostics);
+        let included = focus.map(|focus| reached_from(services, focus, &index, &providers));
         // The first descriptor of each name owns the node; duplicates are reported elsewhere.
         let mut seen = vec![false; names.len()];
         for (declared_by, service) in services.iter().enumerate() {
+            if included
+                .as_ref()
+                .is_some_and(|included| !included[declared_by])
+            {
+                continue;
+            }
             let Some(from) = index(&service.value.name) else {
                 continue;
             };
@@ -390,15 +410,24 @@ impl Graph {
 
     /// A live service (experimental or production) depending on a deprecated or retired one.
     fn report_deprecated(&self, services: &[Entity<Service>], diagnostics: &mut Vec<Diagnostic>) {
-        let lifecycle: BTreeMap<&str, Lifecycle> = services
-            .iter()
-            .map(|s| (s.value.name.as_str(), s.value.lifecycle))
-            .collect();
+        // Per node, the lifecycle its name's last descriptor gives (duplicates are reported
+        // elsewhere).
+        let mut lifecycles: Vec<Option<Lifecycle>> = vec![None; self.names.len()];
+        for service in services {
+            if let Some(node) = self.index(&service.value.name) {
+                lifecycles[node] = Some(service.value.lifecycle);
+            }
+        }
         let retiring = |l: Lifecycle| matches!(l, Lifecycle::Deprecated | Lifecycle::Retired);
-        for (from, to, edge) in self.edges() {
-            let (Some(&source), Some(&target)) = (lifecycle.get(from), lifecycle.get(to)) else {
+        // Nodes are in name order, so this is the order of `edges()`.
+        let mut edges: Vec<_> = self.graph.edge_references().collect();
+        edges.sort_by_key(|edge| (edge.source().index(), edge.target().index()));
+        for reference in edges {
+            let (from, to) = (reference.source().index(), reference.target().index());
+            let (Some(source), Some(target)) = (lifecycles[from], lifecycles[to]) else {
                 continue;
             };
+            let (from, to, edge) = (&self.names[from], &self.names[to], reference.weight());
             if retiring(source) || !retiring(target) {
                 continue;
             }
@@ -574,6 +603,51 @@ fn all_reachable(adjacency: &[Vec<u32>]) -> Vec<Vec<u32>> {
         .collect()
 }
 
+/// Per service: whether it is focused or reached from a focused service through
+/// `dependsOn` and `apis.consumes` (a name's first descriptor stands for it, as in the graph).
+fn reached_from(
+    services: &[Entity<Service>],
+    focus: &[bool],
+    index: &impl Fn(&str) -> Option<usize>,
+    providers: &BTreeMap<&str, &str>,
+) -> Vec<bool> {
+    // Node → the position of the first descriptor of its name.
+    let mut first = HashMap::<usize, usize, foldhash::fast::RandomState>::default();
+    for (position, service) in services.iter().enumerate() {
+        if let Some(node) = index(&service.value.name) {
+            first.entry(node).or_insert(position);
+        }
+    }
+    let mut included = focus.to_vec();
+    let mut work: Vec<usize> = (0..services.len()).filter(|&i| focus[i]).collect();
+    while let Some(position) = work.pop() {
+        let value = &services[position].value;
+        let consumes = value
+            .apis
+            .as_ref()
+            .map(|a| a.consumes.as_slice())
+            .unwrap_or_default();
+        let upstream = value
+            .depends_on
+            .iter()
+            .map(|dependency| dependency.service().as_str())
+            .chain(
+                consumes
+                    .iter()
+                    .filter_map(|api| providers.get(api.as_str()).copied()),
+            );
+        for name in upstream {
+            let Some(&next) = index(name).and_then(|node| first.get(&node)) else {
+                continue;
+            };
+            if !std::mem::replace(&mut included[next], true) {
+                work.push(next);
+            }
+        }
+    }
+    included
+}
+
 /// API name → providing service; a name provided twice is reported as `duplicate-name`.
 fn api_providers<'s>(
     services: &'s [Entity<Service>],
@@ -585,7 +659,6 @@ fn api_providers<'s>(
             continue;
         };
         for (position, api) in apis.provides.iter().enumerate() {
-            let pointer = format!("/apis/provides/{position}/name");
             match providers.get(api.name.as_str()) {
                 None => {
                     providers.insert(
@@ -593,24 +666,29 @@ fn api_providers<'s>(
                         (service.value.name.as_str(), service, position),
                     );
                 }
-                Some((_, first, first_position)) => diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        format!("the API name {} is already provided", quote(&api.name)),
-                    )
-                    .at(&service.file, service.span(&pointer, false))
-                    .with_pointer(&pointer)
-                    .with_related(
-                        &first.file,
-                        Some(first.span(&format!("/apis/provides/{first_position}/name"), false)),
-                        format!(
-                            "API {} first provided here by `{}`",
-                            quote(&api.name),
-                            first.value.name
-                        ),
-                    )
-                    .with_help("API names must be unique across the catalog; rename one"),
-                ),
+                Some((_, first, first_position)) => {
+                    let pointer = format!("/apis/provides/{position}/name");
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::DuplicateName,
+                            format!("the API name {} is already provided", quote(&api.name)),
+                        )
+                        .at(&service.file, service.span(&pointer, false))
+                        .with_pointer(&pointer)
+                        .with_related(
+                            &first.file,
+                            Some(
+                                first.span(&format!("/apis/provides/{first_position}/name"), false),
+                            ),
+                            format!(
+                                "API {} first provided here by `{}`",
+                                quote(&api.name),
+                                first.value.name
+                            ),
+                        )
+                        .with_help("API names must be unique across the catalog; rename one"),
+                    );
+                }
             }
         }
     }

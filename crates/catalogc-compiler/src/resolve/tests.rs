@@ -352,3 +352,46 @@ fn hundred_thousand_team_chain_without_stack_overflow() {
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(diagnostics[0].related.len(), N - 1);
 }
+
+#[test]
+fn a_focus_keeps_the_findings_of_what_the_focused_services_reach() {
+    // b is focused: it reaches c and, through c, the cycle a → b → c → a; d → e → d and
+    // f's unknown dependency are out of its reach.
+    let list = services(&[
+        &service("a", "dependsOn: [b]\n"),
+        &service("b", "dependsOn: [c, ghost]\n"),
+        &service("c", "dependsOn: [a]\n"),
+        &service("d", "dependsOn: [e]\n"),
+        &service("e", "dependsOn: [d]\n"),
+        &service("f", "dependsOn: [phantom]\n"),
+    ]);
+    let mut everything = Vec::new();
+    Graph::resolve(&list, &mut everything);
+    assert_eq!(
+        codes(&everything),
+        [
+            Code::UnknownService,
+            Code::UnknownService,
+            Code::DependencyCycle,
+            Code::DependencyCycle
+        ],
+        "{everything:?}"
+    );
+    let focus = [false, true, false, false, false, false];
+    let mut focused = Vec::new();
+    let graph = Graph::resolve_focused(&list, Some(&focus), &mut focused);
+    assert_eq!(
+        codes(&focused),
+        [Code::UnknownService, Code::DependencyCycle],
+        "{focused:?}"
+    );
+    assert!(focused[0].message.contains("`ghost`"), "{focused:?}");
+    assert_eq!(
+        focused[1].message,
+        "services depend on each other in a cycle: a → b → c → a"
+    );
+    // The graph keeps every name; only reached services have edges.
+    assert_eq!(graph.names().len(), 6);
+    assert_eq!(graph.upstream("c"), ["a"]);
+    assert!(graph.upstream("d").is_empty());
+}
