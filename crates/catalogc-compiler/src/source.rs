@@ -218,7 +218,7 @@ fn utf16_or_32(bytes: &[u8]) -> Option<&'static str> {
 ///
 /// Blocks of 64 bytes are tested at once for any byte that may start a forbidden character
 /// (a test the compiler vectorises); only a block that has one is looked at byte by byte.
-fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
+pub(crate) fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
     const BLOCK: usize = 64;
     fn suspect(b: u8) -> bool {
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0x7F) | (b == 0xC2) | (b == 0xEF)

@@ -75,6 +75,13 @@ impl SourceText {
         SourceText::Lines(Arc::new(Excerpt { lines: kept }))
     }
 
+    /// Some lines of a file, given as (1-based number, text without its line break) pairs.
+    pub fn from_lines(mut lines: Vec<(u32, Box<str>)>) -> SourceText {
+        lines.sort_by_key(|(number, _)| *number);
+        lines.dedup_by_key(|(number, _)| *number);
+        SourceText::Lines(Arc::new(Excerpt { lines }))
+    }
+
     /// The whole text, when it was kept whole.
     pub fn as_whole(&self) -> Option<&str> {
         match self {

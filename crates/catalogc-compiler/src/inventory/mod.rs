@@ -272,9 +272,17 @@ fn load_one(
 
     // Big directories (a mesh zone's worth of Dataplanes) read and parse in parallel;
     // collect keeps the sorted file order.
+    // A GitHub export of the working tree (tens of megabytes for a large organisation) is
+    // read in pieces as it parses, unless a cache needs its blob id.
+    let streamed = integration_type == IntegrationType::Github
+        && source.revision.is_none()
+        && source.cache.is_none();
     let bytes: Vec<(Option<git2::Oid>, Option<SnapshotBytes>)> = files
         .par_iter()
-        .map(|file| read_snapshot_bytes(file, source.revision, source.cache.is_some(), limits))
+        .map(|file| match streamed {
+            true => (None, None),
+            false => read_snapshot_bytes(file, source.revision, source.cache.is_some(), limits),
+        })
         .collect();
     // The cache key: this integration's settings (by position in catalog.yaml, whose text
     // is in the salt) and the blob ids of all its files.
@@ -295,13 +303,17 @@ fn load_one(
         hit.diagnostics.splice(0..0, walk_findings);
         return hit;
     }
-    let read: Vec<(SnapshotFile, Option<Arc<String>>, Vec<Diagnostic>)> = files
+    let read: Vec<(SnapshotFile, Option<SnapshotText>, Vec<Diagnostic>)> = files
         .par_iter()
         .zip(bytes)
-        .map(|(file, (_, bytes))| {
+        .map(|(file, (_, bytes))| match bytes {
+            None if streamed => parse_streamed(file, integration_type, limits),
             // Blobs of a revision are read only now, on a miss.
-            let bytes = bytes.unwrap_or_else(|| read_revision_blob(file, source.revision, limits));
-            parse_snapshot(file, bytes, integration_type, limits)
+            bytes => {
+                let bytes =
+                    bytes.unwrap_or_else(|| read_revision_blob(file, source.revision, limits));
+                parse_snapshot(file, bytes, integration_type, limits)
+            }
         })
         .collect();
     let mut snapshots = Vec::with_capacity(read.len());
@@ -334,15 +346,19 @@ fn load_one(
     loaded.sources = texts
         .into_iter()
         .map(|(display, text)| {
-            let kept = text.map(|text| {
-                let entries = loaded
-                    .resources
-                    .iter()
-                    .filter(|resource| resource.file == display)
-                    .flat_map(|resource| {
-                        [resource.span.start.line, resource.label_span.start.line]
-                    });
-                keep_for_snippets(&display, text.as_str(), &loaded.diagnostics, entries)
+            let kept = text.map(|text| match text {
+                SnapshotText::Whole(text) => {
+                    let entries = loaded
+                        .resources
+                        .iter()
+                        .filter(|resource| resource.file == display)
+                        .flat_map(|resource| {
+                            [resource.span.start.line, resource.label_span.start.line]
+                        });
+                    keep_for_snippets(&display, text.as_str(), &loaded.diagnostics, entries)
+                }
+                // Every line a kept node starts on: all a finding about the file can point at.
+                SnapshotText::Lines(lines) => SourceText::from_lines(lines),
             });
             (display, kept)
         })
@@ -457,13 +473,67 @@ fn unreadable(display: &str, error: &std::io::Error) -> Diagnostic {
     .in_file(display)
 }
 
+/// What is at hand of a snapshot's text once it is parsed.
+enum SnapshotText {
+    /// All of it.
+    Whole(Arc<String>),
+    /// The lines its kept nodes start on (it was read in pieces).
+    Lines(Vec<(u32, Box<str>)>),
+}
+
+/// The structure limits for parsing a snapshot of `integration_type`: large exports keep
+/// only the fields their reader looks at.
+fn structure_limits(integration_type: IntegrationType, limits: &Limits) -> yaml::StructureLimits {
+    yaml::StructureLimits {
+        keep_fields: match integration_type {
+            IntegrationType::Github => Some(github::FIELDS),
+            IntegrationType::Pagerduty => Some(pagerduty::FIELDS),
+            IntegrationType::Gateway => Some(gateway::FIELDS),
+            _ => None,
+        },
+        ..limits.inventory
+    }
+}
+
+/// Parses a JSON-array snapshot of the working tree as it is read, in pieces (see
+/// [`yaml::json::parse_array_from`]); a file that path declines (not a JSON array, not
+/// clean, unreadable) is read whole and parsed by [`parse_snapshot`], which reports why.
+fn parse_streamed(
+    file: &walk::SnapshotPath,
+    integration_type: IntegrationType,
+    limits: &Limits,
+) -> (SnapshotFile, Option<SnapshotText>, Vec<Diagnostic>) {
+    if let Ok(opened) = crate::source::open_capped(&file.path, limits.inventory_bytes)
+        && let Some(yaml::json::Streamed {
+            document,
+            diagnostics,
+            lines,
+        }) = yaml::json::parse_array_from(
+            &file.display,
+            opened,
+            limits.inventory_bytes,
+            structure_limits(integration_type, limits),
+        )
+    {
+        let snapshot = SnapshotFile {
+            display: file.display.clone(),
+            documents: vec![document],
+        };
+        return (snapshot, Some(SnapshotText::Lines(lines)), diagnostics);
+    }
+    let bytes = read_snapshot_bytes(file, None, false, limits)
+        .1
+        .unwrap_or_else(|| Err(Box::new(not_regular(&file.display))));
+    parse_snapshot(file, bytes, integration_type, limits)
+}
+
 /// Parses one snapshot file's bytes; unreadable files yield no documents and a finding.
 fn parse_snapshot(
     file: &walk::SnapshotPath,
     bytes: SnapshotBytes,
     integration_type: IntegrationType,
     limits: &Limits,
-) -> (SnapshotFile, Option<Arc<String>>, Vec<Diagnostic>) {
+) -> (SnapshotFile, Option<SnapshotText>, Vec<Diagnostic>) {
     let display = file.display.as_str();
     let mut diagnostics = Vec::new();
     let snapshot = SnapshotFile {
@@ -487,15 +557,7 @@ fn parse_snapshot(
     };
     let before = diagnostics.len();
     // Large exports: only the fields the reader looks at are kept.
-    let structure = yaml::StructureLimits {
-        keep_fields: match integration_type {
-            IntegrationType::Github => Some(github::FIELDS),
-            IntegrationType::Pagerduty => Some(pagerduty::FIELDS),
-            IntegrationType::Gateway => Some(gateway::FIELDS),
-            _ => None,
-        },
-        ..limits.inventory
-    };
+    let structure = structure_limits(integration_type, limits);
     snapshot.documents = yaml::parse(display, &text, Mode::Lenient, structure, &mut diagnostics);
     if snapshot.documents.is_empty() && diagnostics.len() == before {
         // A truncated download or an export of nothing: worth saying, since every mapping to
@@ -512,7 +574,11 @@ fn parse_snapshot(
             .with_help("export the inventory again, or remove the file"),
         );
     }
-    (snapshot, Some(Arc::new(text)), diagnostics)
+    (
+        snapshot,
+        Some(SnapshotText::Whole(Arc::new(text))),
+        diagnostics,
+    )
 }
 
 /// Drops resources whose key repeats within one integration, reporting each at its second

@@ -540,3 +540,371 @@ impl Parser<'_> {
         })
     }
 }
+
+/// A JSON text read in pieces, parsed exactly as [`parse`] would have parsed the whole
+/// text: the document, its findings, and the text of every line a recorded node (value or
+/// key) starts on, for snippets.
+pub struct Streamed {
+    pub document: Document,
+    pub diagnostics: Vec<Diagnostic>,
+    pub lines: Vec<(u32, Box<str>)>,
+}
+
+/// Bytes of the text held at a time (more when one entry, or one line, is longer).
+pub const WINDOW: usize = 1 << 20;
+
+/// The part of the text in memory: a window that slides over it.
+struct Window<R> {
+    reader: std::io::Take<R>,
+    limit: u64,
+    bytes: Vec<u8>,
+    /// The least size of `bytes` (the window).
+    size: usize,
+    /// `bytes[..valid]` is checked UTF-8 without characters YAML forbids.
+    valid: usize,
+    /// The reader is exhausted (and `valid` covers every byte).
+    eof: bool,
+    total: u64,
+}
+
+impl<R: std::io::Read> Window<R> {
+    /// Drops the first `drop` bytes and reads until the window is full (twice as large when
+    /// more than half of it is kept) or the text ends. An error: the text is not one this
+    /// path reads (or could not be read).
+    fn refill(&mut self, drop: usize) -> Result<(), Declined> {
+        self.bytes.drain(..drop);
+        self.valid -= drop;
+        let capacity = self.bytes.capacity().max(self.size);
+        let want = if self.bytes.len() * 2 > capacity {
+            capacity * 2
+        } else {
+            capacity
+        };
+        self.bytes.reserve(want - self.bytes.len());
+        while self.bytes.len() < want && !self.eof {
+            let start = self.bytes.len();
+            self.bytes.resize(want, 0);
+            match std::io::Read::read(&mut self.reader, &mut self.bytes[start..]) {
+                Ok(0) => {
+                    self.bytes.truncate(start);
+                    self.eof = true;
+                }
+                Ok(n) => {
+                    self.bytes.truncate(start + n);
+                    self.total += n as u64;
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {
+                    self.bytes.truncate(start);
+                }
+                Err(_) => return Err(Declined),
+            }
+        }
+        if self.total > self.limit {
+            return Err(Declined);
+        }
+        let checked = self.valid;
+        self.valid = match std::str::from_utf8(&self.bytes[checked..]) {
+            Ok(_) => self.bytes.len(),
+            // A character cut by the end of the window is checked with the next piece.
+            Err(error) if error.error_len().is_none() && !self.eof => checked + error.valid_up_to(),
+            Err(_) => return Err(Declined),
+        };
+        let fresh = std::str::from_utf8(&self.bytes[checked..self.valid]).map_err(|_| Declined)?;
+        if crate::source::first_forbidden_char(fresh).is_some() {
+            return Err(Declined);
+        }
+        Ok(())
+    }
+
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.valid]).unwrap_or_default()
+    }
+}
+
+/// The streamed path gives up: not a text it reads (not a JSON array, not clean UTF-8, a
+/// limit reached, not JSON after all, more bytes than allowed, a read error). The caller
+/// reads the whole text, and that path says what is wrong.
+struct Declined;
+
+/// Where parsing stands between entries of the root array.
+#[derive(Clone, Copy)]
+struct Mark {
+    pos: usize,
+    line: u32,
+    column: u32,
+    offset: u32,
+}
+
+/// Parses a JSON text whose root is an array, read from `reader` (at most `limit` bytes)
+/// through a window of about a megabyte, into the document [`parse`] would build from the
+/// whole text: same values, spans, findings and limits. The whole text is never held: a
+/// large export (a GitHub organisation's repositories) costs its kept values and the lines
+/// findings can point at, not its size in fresh memory. Anything else is declined.
+pub fn parse_array_from(
+    file: &str,
+    reader: impl std::io::Read,
+    limit: u64,
+    limits: StructureLimits,
+) -> Option<Streamed> {
+    parse_array_through(file, reader, limit, limits, WINDOW)
+}
+
+/// [`parse_array_from`] through a window of at least `size` bytes.
+pub fn parse_array_through(
+    file: &str,
+    reader: impl std::io::Read,
+    limit: u64,
+    limits: StructureLimits,
+    size: usize,
+) -> Option<Streamed> {
+    let mut window = Window {
+        reader: reader.take(limit.saturating_add(1)),
+        limit,
+        bytes: Vec::new(),
+        size: size.max(1),
+        valid: 0,
+        eof: false,
+        total: 0,
+    };
+    stream(file, &mut window, limits).ok()
+}
+
+fn stream<R: std::io::Read>(
+    file: &str,
+    window: &mut Window<R>,
+    limits: StructureLimits,
+) -> Result<Streamed, Declined> {
+    if limits.max_depth == 0 {
+        return Err(Declined);
+    }
+    window.refill(0)?;
+    let mut mark = Mark {
+        pos: 0,
+        line: 1,
+        column: 1,
+        offset: 0,
+    };
+    let mut spans = SpanMap::default();
+    let mut diagnostics = Vec::new();
+    let mut items: Vec<Value> = Vec::new();
+    // Lines to keep, not yet copied; and the start of a line at or before the first of them.
+    let mut pending: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+    let mut cursor = (1u32, 0usize);
+    let mut lines: Vec<(u32, Box<str>)> = Vec::new();
+    let mut root_start = None;
+    let mut done = false;
+    let mut pointer = String::new();
+    while !done {
+        let text = window.text();
+        let mut parser = Parser {
+            file,
+            text: text.as_bytes(),
+            source: text,
+            pos: mark.pos,
+            line: mark.line,
+            column: mark.column,
+            offset: mark.offset,
+            depth: 1,
+            limits,
+            pointer: std::mem::take(&mut pointer),
+            spans: std::mem::take(&mut spans),
+            diagnostics: std::mem::take(&mut diagnostics),
+        };
+        if root_start.is_none() {
+            parser.skip_whitespace();
+            match parser.peek() {
+                Some(b'[') => {
+                    root_start = Some(parser.position());
+                    // The root's own line (its span starts there); this may be a second
+                    // look at the same `[`.
+                    lines.clear();
+                    pending.clear();
+                    pending.push_back(parser.line);
+                    parser.bump();
+                    parser.skip_whitespace();
+                    if parser.peek() == Some(b']') {
+                        parser.bump();
+                        done = true;
+                    } else if parser.peek().is_none() && !window.eof {
+                        // Only `[` and spaces so far: start again with more text.
+                        root_start = None;
+                    }
+                    if root_start.is_some() {
+                        mark = Mark {
+                            pos: parser.pos,
+                            line: parser.line,
+                            column: parser.column,
+                            offset: parser.offset,
+                        };
+                    }
+                }
+                None if !window.eof => {}
+                _ => return Err(Declined),
+            }
+        }
+        // Entries, as many as the window holds whole (with what follows each).
+        while root_start.is_some() && !done {
+            if items.len() >= limits.max_entries as usize {
+                return Err(Declined);
+            }
+            let (entries, pointer_text, findings) = (
+                parser.spans.entries.len(),
+                parser.spans.text.len(),
+                parser.diagnostics.len(),
+            );
+            parser.pointer.clear();
+            let _ = write!(parser.pointer, "/{}", items.len());
+            parser.skip_whitespace();
+            let entry = parser.value(None).and_then(|value| {
+                parser.skip_whitespace();
+                match parser.peek() {
+                    Some(b',') => {
+                        parser.bump();
+                        parser.skip_whitespace();
+                        Ok((value, false))
+                    }
+                    Some(b']') => {
+                        parser.bump();
+                        Ok((value, true))
+                    }
+                    _ => Err(Stop::NotJson),
+                }
+            });
+            match entry {
+                Ok((value, last)) => {
+                    items.push(value);
+                    done = last;
+                    mark = Mark {
+                        pos: parser.pos,
+                        line: parser.line,
+                        column: parser.column,
+                        offset: parser.offset,
+                    };
+                    let mut wanted: Vec<u32> = parser.spans.entries[entries..]
+                        .iter()
+                        .flat_map(|entry| {
+                            [
+                                Some(entry.span.value.start.line),
+                                entry.span.key.map(|k| k.start.line),
+                            ]
+                        })
+                        .flatten()
+                        .collect();
+                    wanted.sort_unstable();
+                    wanted.dedup();
+                    for line in wanted {
+                        if pending.back().is_none_or(|&last| line > last)
+                            && lines.last().is_none_or(|(last, _)| line > *last)
+                        {
+                            pending.push_back(line);
+                        }
+                    }
+                }
+                // A limit is reported by the whole-text path.
+                Err(Stop::Limit) => return Err(Declined),
+                Err(Stop::NotJson) => {
+                    // Cut by the end of the window, or not JSON: more text tells.
+                    if window.eof {
+                        return Err(Declined);
+                    }
+                    parser.spans.entries.truncate(entries);
+                    parser.spans.text.truncate(pointer_text);
+                    parser.diagnostics.truncate(findings);
+                    parser.pos = mark.pos;
+                    parser.depth = 1;
+                    break;
+                }
+            }
+        }
+        pointer = std::mem::take(&mut parser.pointer);
+        spans = std::mem::take(&mut parser.spans);
+        diagnostics = std::mem::take(&mut parser.diagnostics);
+        drop(parser);
+        keep_lines(window, &mut pending, &mut cursor, &mut lines);
+        if done {
+            break;
+        }
+        if window.eof {
+            return Err(Declined);
+        }
+        // Keep the unparsed text and the lines still to copy.
+        let drop = cursor.1.min(mark.pos);
+        window.refill(drop)?;
+        mark.pos -= drop;
+        cursor.1 -= drop;
+    }
+    // After the array: only whitespace to the end.
+    loop {
+        let rest = &window.bytes[mark.pos..window.valid];
+        if !rest
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            return Err(Declined);
+        }
+        mark.pos = window.valid;
+        if window.eof {
+            break;
+        }
+        let drop = cursor.1.min(mark.pos);
+        window.refill(drop)?;
+        mark.pos -= drop;
+        cursor.1 -= drop;
+        keep_lines(window, &mut pending, &mut cursor, &mut lines);
+    }
+    keep_lines(window, &mut pending, &mut cursor, &mut lines);
+    let Some(start) = root_start else {
+        return Err(Declined);
+    };
+    let end = Position {
+        line: mark.line,
+        column: mark.column,
+        offset: mark.offset,
+    };
+    spans.insert(
+        "",
+        NodeSpan {
+            value: Span::new(start, end),
+            key: None,
+        },
+    );
+    spans.finish();
+    Ok(Streamed {
+        document: Document {
+            value: Value::Array(items),
+            spans,
+            start,
+            reported: Vec::new(),
+        },
+        diagnostics,
+        lines,
+    })
+}
+
+/// Copies the `pending` lines the window holds to their end into `lines`; `cursor` is the
+/// line number and byte offset of a line start at or before the first pending line.
+fn keep_lines<R>(
+    window: &Window<R>,
+    pending: &mut std::collections::VecDeque<u32>,
+    cursor: &mut (u32, usize),
+    lines: &mut Vec<(u32, Box<str>)>,
+) {
+    let bytes = &window.bytes[..window.valid];
+    while let Some(&line) = pending.front() {
+        while cursor.0 < line {
+            let Some(at) = memchr::memchr(b'\n', &bytes[cursor.1..]) else {
+                return;
+            };
+            *cursor = (cursor.0 + 1, cursor.1 + at + 1);
+        }
+        let end = match memchr::memchr(b'\n', &bytes[cursor.1..]) {
+            Some(at) => cursor.1 + at,
+            None if window.eof => bytes.len(),
+            None => return,
+        };
+        // Line breaks are ASCII: both ends fall on character boundaries of checked text.
+        let text = std::str::from_utf8(&bytes[cursor.1..end]).unwrap_or_default();
+        lines.push((line, Box::from(text.strip_suffix('\r').unwrap_or(text))));
+        pending.pop_front();
+    }
+}

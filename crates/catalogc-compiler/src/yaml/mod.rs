@@ -17,7 +17,7 @@
 //! Positions are 1-based lines and columns counted in characters.
 
 mod fast;
-mod json;
+pub(crate) mod json;
 mod scalar;
 
 use std::borrow::Cow;

@@ -594,3 +594,188 @@ fn json_fast_path_positions_count_lines_columns_and_characters() {
         assert_json_positions_exact(fixture, &text, Some(&["id", "name", "full_name", "status"]));
     }
 }
+
+/// Reads at most `step` bytes per call, so windows fill in odd pieces.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(out.len()).min(self.bytes.len());
+        out[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+fn streamed(
+    text: &str,
+    window: usize,
+    step: usize,
+    limits: StructureLimits,
+) -> Option<json::Streamed> {
+    json::parse_array_through(
+        "f.json",
+        Trickle {
+            bytes: text.as_bytes(),
+            step,
+        },
+        1 << 30,
+        limits,
+        window,
+    )
+}
+
+/// Every pointer a span map records, with its span.
+fn recorded(spans: &SpanMap) -> Vec<(String, NodeSpan)> {
+    spans
+        .entries
+        .iter()
+        .map(|entry| (spans.key(entry).to_owned(), entry.span))
+        .collect()
+}
+
+/// The texts the streamed path must read exactly like the whole-text one.
+fn arrays() -> Vec<String> {
+    let mut texts = vec![
+        "[]".to_owned(),
+        " \n [ ] \n".to_owned(),
+        "[1, -2.5e3, true, false, null, \"x\"]".to_owned(),
+        "[[1, [2]], [], {\"a\": [3, {\"b\": 4}]}]\n".to_owned(),
+        // A duplicate key (a finding with a related location) and escapes, surrogate pairs
+        // and multi-byte characters that a window may cut.
+        "[\r\n  {\"full_name\": \"acme/caf\\u00e9\", \"name\": \"é😀\", \"name\": \"twice\"},\r\n  {\"id\": 7, \"topics\": [\"\\ud83d\\ude00\", \"ü\"], \"skipped\": {\"deep\": [1, 2, {\"x\": \"\\\"\"}]}}\r\n]\r\n".to_owned(),
+    ];
+    // A pretty-printed GitHub-like export, and the same minified on one line.
+    let repositories: Vec<serde_json::Value> = (0..40)
+        .map(|i| {
+            json!({
+                "id": i,
+                "name": format!("repo-{i}"),
+                "full_name": format!("acme/repo-{i}"),
+                "private": i % 3 == 0,
+                "description": format!("Ré-po {i} – with “quotes” and \\ backslashes"),
+                "topics": ["payments", format!("t{i}")],
+                "owner": {"login": "acme", "id": 1, "url": "https://api.github.com/users/acme"},
+                "archived": false,
+                "default_branch": "main",
+            })
+        })
+        .collect();
+    texts.push(serde_json::to_string_pretty(&repositories).expect("json"));
+    texts.push(serde_json::to_string(&repositories).expect("json"));
+    texts
+}
+
+#[test]
+fn a_json_array_read_in_pieces_parses_like_the_whole_text() {
+    let keep = StructureLimits {
+        keep_fields: Some(&["full_name", "name", "id", "topics"]),
+        ..StructureLimits::INVENTORY
+    };
+    for limits in [StructureLimits::INVENTORY, keep] {
+        for text in arrays() {
+            let json::Outcome::Parsed(Some(whole), whole_findings) =
+                json::parse("f.json", &text, limits)
+            else {
+                panic!("the whole text parses: {text}");
+            };
+            for (window, step) in [(1, 1), (3, 2), (7, 64), (64, 5), (1 << 20, 1 << 20)] {
+                let Some(json::Streamed {
+                    document,
+                    diagnostics,
+                    lines,
+                }) = streamed(&text, window, step, limits)
+                else {
+                    panic!("window {window}, step {step}: declined {text}");
+                };
+                let context = format!("window {window}, step {step}: {text}");
+                assert_eq!(document.value, whole.value, "{context}");
+                assert_eq!(document.start, whole.start, "{context}");
+                assert_eq!(
+                    recorded(&document.spans),
+                    recorded(&whole.spans),
+                    "{context}"
+                );
+                assert_eq!(diagnostics, whole_findings, "{context}");
+                // Each line a node or key starts on is kept, as written.
+                let all: Vec<&str> = text.split('\n').collect();
+                let mut wanted: Vec<u32> = recorded(&whole.spans)
+                    .iter()
+                    .flat_map(|(_, span)| {
+                        [Some(span.value.start.line), span.key.map(|k| k.start.line)]
+                    })
+                    .flatten()
+                    .collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let kept: Vec<u32> = lines.iter().map(|(n, _)| *n).collect();
+                assert_eq!(kept, wanted, "{context}");
+                for (number, line) in &lines {
+                    let written = all[*number as usize - 1];
+                    assert_eq!(
+                        &**line,
+                        written.strip_suffix('\r').unwrap_or(written),
+                        "{context}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn what_the_streamed_path_cannot_read_exactly_is_declined() {
+    let few = StructureLimits {
+        max_entries: 2,
+        ..StructureLimits::INVENTORY
+    };
+    let shallow = StructureLimits {
+        max_depth: 2,
+        ..StructureLimits::INVENTORY
+    };
+    for (text, limits) in [
+        ("", StructureLimits::INVENTORY),
+        ("   ", StructureLimits::INVENTORY),
+        ("{\"services\": []}", StructureLimits::INVENTORY),
+        ("[1, 2] trailing", StructureLimits::INVENTORY),
+        ("[1, 2", StructureLimits::INVENTORY),
+        ("[1, 2,]", StructureLimits::INVENTORY),
+        ("[{\"a\": tru}]", StructureLimits::INVENTORY),
+        ("- yaml: list", StructureLimits::INVENTORY),
+        ("\u{feff}[1]", StructureLimits::INVENTORY),
+        ("[\"a\u{1}b\"]", StructureLimits::INVENTORY),
+        ("[1, 2, 3]", few),
+        ("[[[1]]]", shallow),
+    ] {
+        for (window, step) in [(1, 1), (4, 3), (1 << 20, 1 << 20)] {
+            assert!(
+                streamed(text, window, step, limits).is_none(),
+                "window {window}: {text:?}"
+            );
+        }
+    }
+    // Invalid UTF-8 and more bytes than the limit, from a reader.
+    let bytes: &[u8] = b"[\"\xff\"]";
+    let declined = json::parse_array_through(
+        "f.json",
+        Trickle { bytes, step: 1 },
+        1 << 30,
+        StructureLimits::INVENTORY,
+        2,
+    );
+    assert!(declined.is_none());
+    let declined = json::parse_array_through(
+        "f.json",
+        Trickle {
+            bytes: b"[1, 2, 3]",
+            step: 4,
+        },
+        8,
+        StructureLimits::INVENTORY,
+        4,
+    );
+    assert!(declined.is_none());
+}
